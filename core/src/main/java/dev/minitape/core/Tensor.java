@@ -1,0 +1,286 @@
+package dev.minitape.core;
+
+import dev.minitape.core.ops.Arithmetic;
+import dev.minitape.core.ops.Dropout;
+import dev.minitape.core.ops.Index;
+import dev.minitape.core.ops.Linalg;
+import dev.minitape.core.ops.Pointwise;
+import dev.minitape.core.ops.Reduce;
+import dev.minitape.core.ops.Reshape;
+import dev.minitape.core.ops.Softmax;
+import java.util.Arrays;
+
+/**
+ * A float32 tensor: a contiguous row-major {@code float[]} and a shape. Tensors are values: ops return
+ * new tensors and never change their inputs. A tensor that {@link #requiresGrad()} and was computed
+ * while a {@link Tape} was recording can {@link #backward()}; leaves that require grad collect their
+ * gradient in {@link #grad()}.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int[] shape;
+    private boolean requiresGrad;
+    private boolean retainGrad;
+    private float[] grad;
+    private Tape tape;        // the tape that recorded the op producing this tensor; null for leaves
+    private int tapeIndex;
+
+    /** Wraps {@code data} (no copy) as a tensor of the given shape; ops use it for their fresh outputs. */
+    public Tensor(float[] data, int... shape) {
+        int n = Shape.numel(shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("Tensor: " + data.length + " values do not fill shape "
+                    + Shape.str(shape) + " (" + n + " elements)");
+        }
+        this.data = data;
+        this.shape = shape.clone();
+    }
+
+    // ---- factories -----------------------------------------------------------------------------------
+
+    /** A copy of {@code data} read row-major into {@code shape}; no shape means a 1-D tensor. */
+    public static Tensor of(float[] data, int... shape) {
+        return new Tensor(data.clone(), shape.length == 0 ? new int[] {data.length} : shape);
+    }
+
+    /** A 0-dim tensor holding one value. */
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[] {value});
+    }
+
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[Shape.numel(shape)], shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        Arrays.fill(d, value);
+        return new Tensor(d, shape);
+    }
+
+    /** 0, 1, ..., n-1 as a 1-D tensor. */
+    public static Tensor arange(int n) {
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = i;
+        return new Tensor(d, n);
+    }
+
+    /** Standard normal samples from {@code rng}. */
+    public static Tensor randn(Rng rng, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return new Tensor(d, shape);
+    }
+
+    /** Uniform samples in [0, 1) from {@code rng}. */
+    public static Tensor rand(Rng rng, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextFloat();
+        return new Tensor(d, shape);
+    }
+
+    // ---- shape and values ----------------------------------------------------------------------------
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    /** Size along {@code d}; negative counts from the end. */
+    public int size(int d) {
+        return shape[Shape.dim("size", d, shape.length)];
+    }
+
+    public int numel() {
+        return data.length;
+    }
+
+    /** The live backing array, for ops and kernels. Do not change a tensor that a tape has recorded. */
+    public float[] data() {
+        return data;
+    }
+
+    /** A copy of the values, row-major. */
+    public float[] toArray() {
+        return data.clone();
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (data.length != 1) {
+            throw new IllegalArgumentException("item(): tensor of shape " + Shape.str(shape)
+                    + " has " + data.length + " elements, expected exactly 1");
+        }
+        return data[0];
+    }
+
+    /** The value at a full index. */
+    public float get(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get: index " + Arrays.toString(index) + " does not have rank "
+                    + shape.length + " of shape " + Shape.str(shape));
+        }
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IllegalArgumentException("get: index " + Arrays.toString(index) + " is out of bounds for shape "
+                        + Shape.str(shape));
+            }
+            flat = flat * shape[i] + index[i];
+        }
+        return data[flat];
+    }
+
+    // ---- autograd ------------------------------------------------------------------------------------
+
+    /** Marks this tensor as a leaf whose gradient is wanted (or not); returns this tensor. */
+    public Tensor requiresGrad(boolean wanted) {
+        if (tape != null && !wanted) {
+            throw new IllegalStateException("requiresGrad(false): this tensor was computed on a tape; "
+                    + "use detach() to get a copy that does not track gradients");
+        }
+        this.requiresGrad = wanted;
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** True for tensors not produced by a recorded op: user data and parameters. */
+    public boolean isLeaf() {
+        return tape == null;
+    }
+
+    /** Keeps this intermediate's gradient after backward (leaves always keep theirs); returns this. */
+    public Tensor retainGrad() {
+        this.retainGrad = true;
+        return this;
+    }
+
+    /** The accumulated gradient, sharing its buffer, or null if none has flowed here yet. */
+    public Tensor grad() {
+        return grad == null ? null : new Tensor(grad, shape);
+    }
+
+    /** The gradient buffer, allocated as zeros on first use; backward closures add into it. */
+    public float[] gradData() {
+        if (grad == null) grad = new float[data.length];
+        return grad;
+    }
+
+    /** Sets the gradient to zero (keeping its buffer). */
+    public void zeroGrad() {
+        if (grad != null) Arrays.fill(grad, 0f);
+    }
+
+    /** The same values, not tracked by any tape and not requiring grad (a copy). */
+    public Tensor detach() {
+        return new Tensor(data.clone(), shape);
+    }
+
+    /**
+     * Back-propagates from this scalar: replays the tape that recorded it in reverse and adds each
+     * gradient into the leaves that require grad (a second call adds again, as in PyTorch).
+     */
+    public void backward() {
+        if (tape == null) {
+            throw new IllegalStateException("backward(): this tensor was not recorded on a tape. Compute it inside "
+                    + "try (Tape tape = Tape.start()) { ... } from tensors marked requiresGrad(true)");
+        }
+        if (data.length != 1) {
+            throw new IllegalStateException("backward(): the loss must be a scalar, got shape " + Shape.str(shape)
+                    + "; reduce it first with sum() or mean()");
+        }
+        if (tape.isClosed()) {
+            throw new IllegalStateException("backward(): the Tape that recorded this tensor is closed; "
+                    + "call backward() inside the try (Tape tape = Tape.start()) block that computed it");
+        }
+        gradData()[0] += 1f;
+        tape.replay(this, tapeIndex);
+    }
+
+    void recordedOn(Tape t, int index) {
+        this.tape = t;
+        this.tapeIndex = index;
+        this.requiresGrad = true;
+    }
+
+    float[] gradIfPresent() {
+        return grad;
+    }
+
+    /** Frees an intermediate's gradient once it has flowed to the inputs (PyTorch keeps only leaves'). */
+    void releaseIntermediateGrad() {
+        if (!retainGrad) grad = null;
+    }
+
+    // ---- ops (each documented where it is defined) ---------------------------------------------------
+
+    public Tensor add(Tensor o) { return Arithmetic.add(this, o); }
+    public Tensor sub(Tensor o) { return Arithmetic.sub(this, o); }
+    public Tensor mul(Tensor o) { return Arithmetic.mul(this, o); }
+    public Tensor div(Tensor o) { return Arithmetic.div(this, o); }
+    public Tensor add(float c) { return Arithmetic.addScalar(this, c); }
+    public Tensor sub(float c) { return Arithmetic.addScalar(this, -c); }
+    public Tensor mul(float c) { return Arithmetic.mulScalar(this, c); }
+    public Tensor div(float c) { return Arithmetic.mulScalar(this, 1f / c); }
+    public Tensor neg() { return Arithmetic.mulScalar(this, -1f); }
+    public Tensor pow(float exponent) { return Arithmetic.pow(this, exponent); }
+
+    public Tensor exp() { return Pointwise.exp(this); }
+    public Tensor log() { return Pointwise.log(this); }
+    public Tensor sqrt() { return Pointwise.sqrt(this); }
+    public Tensor tanh() { return Pointwise.tanh(this); }
+    public Tensor sigmoid() { return Pointwise.sigmoid(this); }
+    public Tensor relu() { return Pointwise.relu(this); }
+    public Tensor gelu() { return Pointwise.gelu(this); }
+
+    public Tensor sum() { return Reduce.sum(this); }
+    public Tensor sum(int dim, boolean keepDim) { return Reduce.sum(this, dim, keepDim); }
+    public Tensor mean() { return Reduce.mean(this); }
+    public Tensor mean(int dim, boolean keepDim) { return Reduce.mean(this, dim, keepDim); }
+    public Tensor max() { return Reduce.max(this); }
+    public Tensor max(int dim, boolean keepDim) { return Reduce.max(this, dim, keepDim); }
+
+    public Tensor reshape(int... newShape) { return Reshape.reshape(this, newShape); }
+    public Tensor transpose(int d0, int d1) { return Reshape.transpose(this, d0, d1); }
+    public Tensor permute(int... order) { return Reshape.permute(this, order); }
+    public Tensor slice(int dim, int start, int end) { return Reshape.slice(this, dim, start, end); }
+    public static Tensor concat(int dim, Tensor... parts) { return Reshape.concat(dim, parts); }
+
+    public Tensor matmul(Tensor o) { return Linalg.matmul(this, o); }
+
+    public Tensor softmax(int dim) { return Softmax.softmax(this, dim); }
+    public Tensor logSoftmax(int dim) { return Softmax.logSoftmax(this, dim); }
+
+    public Tensor gather(int dim, int[] index) { return Index.gather(this, dim, index); }
+    public Tensor indexSelect(int dim, int[] index) { return Index.indexSelect(this, dim, index); }
+    public Tensor maskedFill(Tensor mask, float value) { return Index.maskedFill(this, mask, value); }
+
+    public Tensor dropout(float p, Rng rng) { return Dropout.dropout(this, p, rng); }
+
+    // ---- printing ------------------------------------------------------------------------------------
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape));
+        if (requiresGrad) sb.append(" requiresGrad");
+        sb.append(' ');
+        int shown = Math.min(data.length, 8);
+        sb.append('[');
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(data[i]);
+        }
+        if (shown < data.length) sb.append(", ... (").append(data.length).append(" values)");
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.minitape.core.ops;
+
+import dev.minitape.core.Shape;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+import dev.minitape.core.kernels.Broadcast;
+
+/**
+ * Arithmetic with NumPy broadcasting: add, sub, mul, div, and the scalar forms. A broadcast operand's
+ * gradient is summed over the dims it was broadcast along, which the backward runs do by accumulating
+ * with a step of 0.
+ */
+public final class Arithmetic {
+    private Arithmetic() {}
+
+    /** y = a + b      da += dy      db += dy */
+    public static Tensor add(Tensor a, Tensor b) {
+        Pair p = Pair.of("add", a, b);
+        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        p.runs((o, ai, as, bi, bs, n) -> {
+            for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] + z[bi + i * bs];
+        });
+        return Tape.record(new Tensor(y, p.shape), dy -> {
+            if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
+            if (b.requiresGrad()) accumulate(p, b.gradData(), dy, false);
+        }, a, b);
+    }
+
+    /** y = a − b      da += dy      db −= dy */
+    public static Tensor sub(Tensor a, Tensor b) {
+        Pair p = Pair.of("sub", a, b);
+        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        p.runs((o, ai, as, bi, bs, n) -> {
+            for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] - z[bi + i * bs];
+        });
+        return Tape.record(new Tensor(y, p.shape), dy -> {
+            if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
+            if (b.requiresGrad()) {
+                float[] db = b.gradData();
+                p.runs((o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) db[bi + i * bs] -= dy[o + i];
+                });
+            }
+        }, a, b);
+    }
+
+    /** y = a·b      da += dy·b      db += dy·a */
+    public static Tensor mul(Tensor a, Tensor b) {
+        Pair p = Pair.of("mul", a, b);
+        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        p.runs((o, ai, as, bi, bs, n) -> {
+            for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] * z[bi + i * bs];
+        });
+        return Tape.record(new Tensor(y, p.shape), dy -> {
+            if (a.requiresGrad()) {
+                float[] da = a.gradData();
+                p.runs((o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) da[ai + i * as] += dy[o + i] * z[bi + i * bs];
+                });
+            }
+            if (b.requiresGrad()) {
+                float[] db = b.gradData();
+                p.runs((o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) db[bi + i * bs] += dy[o + i] * x[ai + i * as];
+                });
+            }
+        }, a, b);
+    }
+
+    /** y = a / b      da += dy / b      db −= dy·a / b² */
+    public static Tensor div(Tensor a, Tensor b) {
+        Pair p = Pair.of("div", a, b);
+        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        p.runs((o, ai, as, bi, bs, n) -> {
+            for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] / z[bi + i * bs];
+        });
+        return Tape.record(new Tensor(y, p.shape), dy -> {
+            if (a.requiresGrad()) {
+                float[] da = a.gradData();
+                p.runs((o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) da[ai + i * as] += dy[o + i] / z[bi + i * bs];
+                });
+            }
+            if (b.requiresGrad()) {
+                float[] db = b.gradData();
+                p.runs((o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) {
+                        float zi = z[bi + i * bs];
+                        db[bi + i * bs] -= dy[o + i] * x[ai + i * as] / (zi * zi);
+                    }
+                });
+            }
+        }, a, b);
+    }
+
+    /** y = x + c      dx += dy */
+    public static Tensor addScalar(Tensor x, float c) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = xs[i] + c;
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += dy[i];
+        }, x);
+    }
+
+    /** y = c·x      dx += c·dy */
+    public static Tensor mulScalar(Tensor x, float c) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = xs[i] * c;
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += c * dy[i];
+        }, x);
+    }
+
+    /** y = x^e      dx += e·x^(e−1)·dy */
+    public static Tensor pow(Tensor x, float e) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) Math.pow(xs[i], e);
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += dy[i] * e * (float) Math.pow(xs[i], e - 1);
+        }, x);
+    }
+
+    /** dOperand += dy, summed over the dims the operand was broadcast along. */
+    private static void accumulate(Pair p, float[] d, float[] dy, boolean first) {
+        p.runs((o, ai, as, bi, bs, n) -> {
+            int at = first ? ai : bi, step = first ? as : bs;
+            for (int i = 0; i < n; i++) d[at + i * step] += dy[o + i];
+        });
+    }
+
+    /** The broadcast geometry of a binary op. */
+    private record Pair(int[] shape, int[] aStrides, int[] bStrides) {
+        static Pair of(String op, Tensor a, Tensor b) {
+            int[] shape = Shape.broadcast(op, a.shape(), b.shape());
+            return new Pair(shape, Shape.broadcastStrides(a.shape(), shape), Shape.broadcastStrides(b.shape(), shape));
+        }
+
+        void runs(Broadcast.Run run) {
+            Broadcast.runs(shape, aStrides, bStrides, run);
+        }
+    }
+}

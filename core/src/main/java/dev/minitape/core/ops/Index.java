@@ -1,0 +1,111 @@
+package dev.minitape.core.ops;
+
+import dev.minitape.core.Shape;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+
+/** Ops that read by index or by mask: gather, indexSelect (embedding lookup), maskedFill. */
+public final class Index {
+    private Index() {}
+
+    /**
+     * PyTorch's gather along dim. With x viewed as (outer, D, inner), {@code index} holds
+     * outer·K·inner positions in [0, D) laid out as (outer, K, inner), and
+     * y[o, j, i] = x[o, index[o, j, i], i]      dx[o, index[o, j, i], i] += dy[o, j, i].
+     * K is inferred from index.length; y has x's shape with dim set to K.
+     */
+    public static Tensor gather(Tensor x, int dim, int[] index) {
+        int[] shape = x.shape();
+        int d = Shape.dim("gather", dim, shape.length);
+        int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
+        int rows = outer * inner;
+        if (rows == 0 || index.length % rows != 0) {
+            throw new IllegalArgumentException("gather: " + index.length + " indices do not fill shape " + Shape.str(shape)
+                    + " with dim " + dim + " replaced (need a multiple of " + rows + ")");
+        }
+        int k = index.length / rows;
+        int[] yShape = shape.clone();
+        yShape[d] = k;
+        int[] src = new int[index.length];
+        for (int o = 0, j = 0; o < outer; o++) {
+            for (int kk = 0; kk < k; kk++) {
+                for (int i = 0; i < inner; i++, j++) {
+                    int at = index[j];
+                    if (at < 0 || at >= len) {
+                        throw new IllegalArgumentException("gather: index " + at + " at position " + j
+                                + " is out of range for dim " + dim + " of size " + len);
+                    }
+                    src[j] = (o * len + at) * inner + i;
+                }
+            }
+        }
+        return readAt("gather", x, src, yShape);
+    }
+
+    /**
+     * Selects slices along dim: y[o, j, i] = x[o, index[j], i]; dx[o, index[j], i] += dy[o, j, i].
+     * An embedding lookup is {@code weight.indexSelect(0, tokens)}.
+     */
+    public static Tensor indexSelect(Tensor x, int dim, int[] index) {
+        int[] shape = x.shape();
+        int d = Shape.dim("indexSelect", dim, shape.length);
+        int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
+        for (int j = 0; j < index.length; j++) {
+            if (index[j] < 0 || index[j] >= len) {
+                throw new IllegalArgumentException("indexSelect: index " + index[j] + " at position " + j
+                        + " is out of range for dim " + dim + " of size " + len);
+            }
+        }
+        int k = index.length;
+        int[] yShape = shape.clone();
+        yShape[d] = k;
+        float[] xs = x.data(), y = new float[outer * k * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < k; j++) System.arraycopy(xs, (o * len + index[j]) * inner, y, (o * k + j) * inner, inner);
+        }
+        return Tape.record(new Tensor(y, yShape), dy -> {
+            float[] dx = x.gradData();
+            for (int o = 0; o < outer; o++) {
+                for (int j = 0; j < k; j++) {
+                    int to = (o * len + index[j]) * inner, from = (o * k + j) * inner;
+                    for (int i = 0; i < inner; i++) dx[to + i] += dy[from + i];
+                }
+            }
+        }, x);
+    }
+
+    /** y[j] = x[src[j]]      dx[src[j]] += dy[j] */
+    private static Tensor readAt(String op, Tensor x, int[] src, int[] yShape) {
+        float[] xs = x.data(), y = new float[src.length];
+        for (int j = 0; j < src.length; j++) y[j] = xs[src[j]];
+        return Tape.record(new Tensor(y, yShape), dy -> {
+            float[] dx = x.gradData();
+            for (int j = 0; j < src.length; j++) dx[src[j]] += dy[j];
+        }, x);
+    }
+
+    /**
+     * y = value where mask ≠ 0, else x; the mask broadcasts to x's shape (a causal mask (T, T) over
+     * scores (B, H, T, T), say). dx += dy where mask = 0.
+     */
+    public static Tensor maskedFill(Tensor x, Tensor mask, float value) {
+        int[] shape = x.shape();
+        int[] out = Shape.broadcast("maskedFill", shape, mask.shape());
+        if (!java.util.Arrays.equals(out, shape)) {
+            throw new IllegalArgumentException("maskedFill: mask of shape " + Shape.str(mask.shape())
+                    + " does not broadcast to the tensor's shape " + Shape.str(shape));
+        }
+        boolean[] filled = new boolean[x.numel()];
+        float[] m = mask.data();
+        dev.minitape.core.kernels.Broadcast.runs(shape, Shape.strides(shape), Shape.broadcastStrides(mask.shape(), shape),
+                (o, ai, as, bi, bs, n) -> {
+                    for (int i = 0; i < n; i++) filled[o + i] = m[bi + i * bs] != 0f;
+                });
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = filled[i] ? value : xs[i];
+        return Tape.record(new Tensor(y, shape), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) if (!filled[i]) dx[i] += dy[i];
+        }, x);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.minitape.core.ops;
+
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+
+/** Elementwise functions of one tensor; each backward is the derivative times dy. */
+public final class Pointwise {
+    private Pointwise() {}
+
+    /** √(2/π), the constant of GPT-2's tanh approximation of GELU. */
+    private static final float GELU_C = 0.7978845608028654f;
+    private static final float GELU_A = 0.044715f;
+
+    /** y = eˣ      dx += y·dy */
+    public static Tensor exp(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(xs[i]);
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += y[i] * dy[i];
+        }, x);
+    }
+
+    /** y = ln x      dx += dy / x */
+    public static Tensor log(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(xs[i]);
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += dy[i] / xs[i];
+        }, x);
+    }
+
+    /** y = √x      dx += dy / (2y) */
+    public static Tensor sqrt(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) Math.sqrt(xs[i]);
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += dy[i] / (2f * y[i]);
+        }, x);
+    }
+
+    /** y = tanh x      dx += (1 − y²)·dy */
+    public static Tensor tanh(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(xs[i]);
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += (1f - y[i] * y[i]) * dy[i];
+        }, x);
+    }
+
+    /** y = 1 / (1 + e⁻ˣ)      dx += y·(1 − y)·dy */
+    public static Tensor sigmoid(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) dx[i] += y[i] * (1f - y[i]) * dy[i];
+        }, x);
+    }
+
+    /** y = max(x, 0)      dx += dy where x > 0 */
+    public static Tensor relu(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) y[i] = xs[i] > 0f ? xs[i] : 0f;
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) if (xs[i] > 0f) dx[i] += dy[i];
+        }, x);
+    }
+
+    /**
+     * GELU in the tanh form of GPT-2 (PyTorch's approximate='tanh'):
+     * y = ½x(1 + t), t = tanh(u), u = √(2/π)(x + 0.044715x³)
+     * dx += dy·[½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)]
+     */
+    public static Tensor gelu(Tensor x) {
+        float[] xs = x.data(), y = new float[xs.length];
+        for (int i = 0; i < y.length; i++) {
+            float v = xs[i];
+            y[i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
+        }
+        return Tape.record(new Tensor(y, x.shape()), dy -> {
+            float[] dx = x.gradData();
+            for (int i = 0; i < dx.length; i++) {
+                float v = xs[i];
+                float t = (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v));
+                float du = GELU_C * (1f + 3f * GELU_A * v * v);
+                dx[i] += dy[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du);
+            }
+        }, x);
+    }
+}

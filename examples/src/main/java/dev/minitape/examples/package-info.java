@@ -1,0 +1,2 @@
+/** The {@code minitape} command line (picocli): train, sample, eval, copy, explain. */
+package dev.minitape.examples;
