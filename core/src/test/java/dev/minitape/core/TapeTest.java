@@ -1,0 +1,177 @@
+package dev.minitape.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** What the tape records, how backward replays it, and the errors it gives. */
+class TapeTest {
+
+    private static Tensor leaf(float... values) {
+        return Tensor.of(values).requiresGrad(true);
+    }
+
+    @Test
+    void backwardGivesTheGradientOfEachLeaf() {
+        Tensor x = leaf(1, 2, 3), w = leaf(4, 5, 6);
+        try (Tape tape = Tape.start()) {
+            x.mul(w).sum().backward();           // d/dx Σ x·w = w, d/dw = x
+        }
+        assertArrayEquals(new float[] {4, 5, 6}, x.grad().toArray());
+        assertArrayEquals(new float[] {1, 2, 3}, w.grad().toArray());
+    }
+
+    @Test
+    void aTensorUsedTwiceGetsBothContributions() {
+        Tensor x = leaf(3);
+        try (Tape tape = Tape.start()) {
+            x.mul(x).add(x).sum().backward();     // d/dx (x² + x) = 2x + 1 = 7
+        }
+        assertEquals(7f, x.grad().item());
+    }
+
+    @Test
+    void aSecondBackwardAddsToTheGradientAsInPyTorch() {
+        Tensor x = leaf(2);
+        try (Tape tape = Tape.start()) {
+            Tensor y = x.mul(x).sum();
+            y.backward();
+            y.backward();                         // torch: y.backward(retain_graph=True) twice gives 2·(2x)
+        }
+        assertEquals(8f, x.grad().item());
+        x.zeroGrad();
+        assertEquals(0f, x.grad().item());
+    }
+
+    @Test
+    void gradientsAccumulateAcrossTapesUntilZeroed() {
+        Tensor x = leaf(1, 1);
+        for (int i = 0; i < 3; i++) {
+            try (Tape tape = Tape.start()) {
+                x.mul(2f).sum().backward();
+            }
+        }
+        assertArrayEquals(new float[] {6, 6}, x.grad().toArray());
+    }
+
+    @Test
+    void onlyOpsOnTensorsThatRequireGradAreRecorded() {
+        Tensor a = Tensor.of(new float[] {1, 2}), w = leaf(3, 4);
+        try (Tape tape = Tape.start()) {
+            Tensor constant = a.mul(2f).exp();
+            assertEquals(0, tape.size());
+            assertFalse(constant.requiresGrad());
+            Tensor y = constant.mul(w);
+            assertEquals(1, tape.size());
+            assertTrue(y.requiresGrad());
+            assertFalse(y.isLeaf());
+        }
+    }
+
+    @Test
+    void noGradPausesRecording() {
+        Tensor w = leaf(1, 2);
+        try (Tape tape = Tape.start()) {
+            Tensor y;
+            try (var off = Tape.noGrad()) {
+                y = w.mul(3f).sum();
+                assertFalse(Tape.isRecording());
+            }
+            assertTrue(Tape.isRecording());
+            assertEquals(0, tape.size());
+            assertFalse(y.requiresGrad());
+            IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+            assertTrue(e.getMessage().contains("not recorded on a tape"), e.getMessage());
+        }
+    }
+
+    @Test
+    void outsideATapeOpsComputeButCannotBackward() {
+        Tensor w = leaf(1, 2);
+        Tensor y = w.mul(w).sum();
+        assertEquals(5f, y.item());
+        assertFalse(Tape.isRecording());
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("Tape.start()"), e.getMessage());
+    }
+
+    @Test
+    void backwardAfterTheTapeClosedIsAnError() {
+        Tensor w = leaf(1, 2);
+        Tensor y;
+        try (Tape tape = Tape.start()) {
+            y = w.mul(w).sum();
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void backwardOfANonScalarIsAnError() {
+        Tensor w = leaf(1, 2);
+        try (Tape tape = Tape.start()) {
+            Tensor y = w.mul(w);
+            IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+            assertTrue(e.getMessage().contains("scalar") && e.getMessage().contains("[2]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closingTheTapeDropsWhatItRecorded() {
+        Tensor w = leaf(1, 2);
+        Tape tape = Tape.start();
+        w.mul(w).exp().sum();
+        assertEquals(3, tape.size());
+        tape.close();
+        assertEquals(0, tape.size());
+        assertFalse(Tape.isRecording());
+    }
+
+    @Test
+    void intermediateGradientsAreFreedUnlessRetained() {
+        Tensor x = leaf(1, 2);
+        try (Tape tape = Tape.start()) {
+            Tensor h = x.mul(3f);
+            Tensor kept = x.exp().retainGrad();
+            h.add(kept).sum().backward();
+            assertNull(h.grad());
+            assertNotNull(kept.grad());
+            assertArrayEquals(new float[] {1, 1}, kept.grad().toArray());
+        }
+    }
+
+    @Test
+    void tapesNestAndRestoreTheOuterTape() {
+        Tensor x = leaf(2);
+        try (Tape outer = Tape.start()) {
+            x.mul(x);
+            try (Tape inner = Tape.start()) {
+                x.mul(3f).sum().backward();
+                assertEquals(2, inner.size());   // mul and sum
+            }
+            assertEquals(1, outer.size());
+            x.exp();
+            assertEquals(2, outer.size());
+        }
+        assertEquals(3f, x.grad().item());
+    }
+
+    @Test
+    void unreachedBranchesContributeNothing() {
+        Tensor x = leaf(1), y = leaf(5);
+        try (Tape tape = Tape.start()) {
+            Tensor unused = y.mul(y);
+            Tensor loss = x.mul(2f).sum();
+            Tensor later = loss.mul(unused);      // recorded after the loss: not replayed
+            loss.backward();
+        }
+        assertEquals(2f, x.grad().item());
+        assertNull(y.grad());
+    }
+}
