@@ -1,0 +1,228 @@
+package dev.minitape.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The fused cross-entropy: worked numbers, agreement with the unfused composition, stability, errors. */
+class CrossEntropyTest {
+
+    private static final CrossEntropy PLAIN = CrossEntropy.builder().build();
+
+    /** The loss and the gradient of the logits, computed under a tape. */
+    private static float[][] lossAndGrad(Tensor logits, Function<Tensor, Tensor> loss) {
+        Tensor z = logits.detach().requiresGrad(true);
+        float value;
+        try (Tape tape = Tape.start()) {
+            Tensor l = loss.apply(z);
+            value = l.item();
+            l.backward();
+        }
+        return new float[][] {{value}, z.grad().toArray()};
+    }
+
+    @Test
+    void theCatExample() {
+        // p = (0.2, 0.5, 0.3) over (dog, cat, ball), the true word is cat: loss = −ln 0.5, dz = p − onehot.
+        Tensor logits = Tensor.of(new float[] {(float) Math.log(0.2), (float) Math.log(0.5), (float) Math.log(0.3)}, 1, 3);
+        float[][] r = lossAndGrad(logits, z -> PLAIN.apply(z, new int[] {1}));
+        assertEquals(0.693, r[0][0], 5e-4);
+        assertArrayEquals(new float[] {0.2f, -0.5f, 0.3f}, r[1], 1e-6f);
+        // Raising p(cat) to 0.8 lowers the loss to −ln 0.8 = 0.223.
+        Tensor better = Tensor.of(new float[] {(float) Math.log(0.1), (float) Math.log(0.8), (float) Math.log(0.1)}, 1, 3);
+        assertEquals(0.223, PLAIN.apply(better, new int[] {1}).item(), 5e-4);
+    }
+
+    /** The unfused reference: −Σ_c a_c·log_softmax(z)_c per row, then the reduction, all on the tape. */
+    private static Tensor unfused(Tensor z, int[] targets, float[] w, float eps, int ignore, Reduction reduction) {
+        int v = z.size(-1), n = z.numel() / v;
+        Tensor logp = z.reshape(n, v).logSoftmax(-1);
+        float[] mass = new float[n * v], rowWeight = new float[n];
+        for (int r = 0; r < n; r++) {
+            if (targets[r] == ignore) continue;
+            rowWeight[r] = w == null ? 1f : w[targets[r]];
+            for (int c = 0; c < v; c++) {
+                float wc = w == null ? 1f : w[c];
+                mass[r * v + c] = wc * ((c == targets[r] ? 1f - eps : 0f) + eps / v);
+            }
+        }
+        Tensor perRow = logp.mul(Tensor.of(mass, n, v)).sum(1, false).neg();
+        double total = 0;
+        for (float x : rowWeight) total += x;
+        return switch (reduction) {
+            case SUM -> perRow.sum();
+            case MEAN -> perRow.sum().div((float) total);
+            default -> throw new IllegalArgumentException("not used here");
+        };
+    }
+
+    @Test
+    void fusedEqualsTheTapeGradientOfTheUnfusedComposition() {
+        Rng rng = new Rng(21);
+        for (int trial = 0; trial < 40; trial++) {
+            int n = 1 + rng.nextInt(12), v = 1 + rng.nextInt(20);
+            Tensor logits = Tensor.randn(rng, n, v).mul(3f);
+            int ignore = rng.nextInt(3) == 0 ? 0 : -100;
+            int[] targets = new int[n];
+            for (int r = 0; r < n; r++) targets[r] = rng.nextInt(5) == 0 ? ignore : rng.nextInt(v);
+            targets[0] = v - 1;                                     // keep at least one row
+            float[] w = null;
+            if (rng.nextInt(2) == 0) {
+                w = new float[v];
+                for (int c = 0; c < v; c++) w[c] = 0.2f + rng.nextFloat();
+            }
+            float eps = rng.nextInt(2) == 0 ? 0f : rng.nextFloat() * 0.5f;
+            Reduction reduction = rng.nextInt(2) == 0 ? Reduction.MEAN : Reduction.SUM;
+            CrossEntropy.Builder b = CrossEntropy.builder().ignoreIndex(ignore).labelSmoothing(eps).reduction(reduction);
+            if (w != null) b.classWeights(w);
+            CrossEntropy ce = b.build();
+            float[] weights = w;
+            float[][] fused = lossAndGrad(logits, z -> ce.apply(z, targets));
+            float[][] ref = lossAndGrad(logits, z -> unfused(z, targets, weights, eps, ignore, reduction));
+            String what = "trial " + trial + " n=" + n + " v=" + v + " eps=" + eps + " weights=" + (w != null) + " " + reduction;
+            assertEquals(ref[0][0], fused[0][0], 1e-5 * Math.max(1, Math.abs(ref[0][0])), what);
+            assertArrayEquals(ref[1], fused[1], 1e-5f, what);
+        }
+    }
+
+    @Test
+    void passesAFiniteDifferenceCheckWithEveryOption() {
+        Rng rng = new Rng(3);
+        Tensor logits = Tensor.randn(rng, 2, 3, 4).requiresGrad(true);
+        int[] targets = {0, 3, -100, 1, 2, 2};
+        for (Reduction reduction : Reduction.values()) {
+            CrossEntropy ce = CrossEntropy.builder().labelSmoothing(0.2).classWeights(new float[] {1f, 0.5f, 2f, 0.7f})
+                    .zLoss(0.01).reduction(reduction).build();
+            GradCheck.Report r = GradCheck.check(in -> ce.apply(in[0], targets), logits);
+            assertTrue(r.passed(1e-3, 1e-2), reduction + ": " + r);
+            Tensor soft = Tensor.randn(rng, 2, 3, 4).softmax(-1);
+            GradCheck.Report s = GradCheck.check(in -> ce.apply(in[0], soft), logits);
+            assertTrue(s.passed(1e-3, 1e-2), reduction + " soft: " + s);
+        }
+    }
+
+    @Test
+    void stableForAnyLogits() {
+        // ±1e4: the softmax is one-hot, the loss is the gap to the winner.
+        float[][] r = lossAndGrad(Tensor.of(new float[] {1e4f, -1e4f, 0f}, 1, 3), z -> PLAIN.apply(z, new int[] {2}));
+        assertEquals(1e4f, r[0][0], 1e-2f);
+        assertArrayEquals(new float[] {1f, 0f, -1f}, r[1], 1e-6f);
+        // A spread past 88, where e^z overflows float: loss = −200 + lse(0, 200) = ln(1 + e^−200) ≈ 0.
+        r = lossAndGrad(Tensor.of(new float[] {0f, 200f}, 1, 2), z -> PLAIN.apply(z, new int[] {1}));
+        assertEquals(0f, r[0][0], 1e-7f);
+        r = lossAndGrad(Tensor.of(new float[] {0f, 200f}, 1, 2), z -> PLAIN.apply(z, new int[] {0}));
+        assertEquals(200f, r[0][0], 1e-4f);
+        // All-equal rows: uniform p, loss ln V.
+        r = lossAndGrad(Tensor.full(-7.5f, 1, 4), z -> PLAIN.apply(z, new int[] {3}));
+        assertEquals(Math.log(4), r[0][0], 1e-6);
+        assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f, -0.75f}, r[1], 1e-6f);
+        // V = 1: the only class is certain, loss 0 and no gradient.
+        r = lossAndGrad(Tensor.of(new float[] {123f, -4f}, 2, 1), z -> PLAIN.apply(z, new int[] {0, 0}));
+        assertEquals(0f, r[0][0], 0f);
+        assertArrayEquals(new float[] {0f, 0f}, r[1], 0f);
+    }
+
+    @Test
+    void largeVocabularyMatchesTheUnfusedPath() {
+        int v = 50304;
+        Tensor logits = Tensor.randn(new Rng(5), 2, v).mul(4f);
+        int[] targets = {17, 50303};
+        float[][] fused = lossAndGrad(logits, z -> PLAIN.apply(z, targets));
+        float[][] ref = lossAndGrad(logits, z -> unfused(z, targets, null, 0f, -100, Reduction.MEAN));
+        assertEquals(ref[0][0], fused[0][0], 1e-4);
+        assertArrayEquals(ref[1], fused[1], 1e-7f);
+    }
+
+    @Test
+    void everyTargetIgnoredGivesZeroNotNaN() {
+        // PyTorch returns NaN here (0/0); minitape returns 0 and a zero gradient, so a batch of padding
+        // cannot poison a run.
+        for (Reduction reduction : new Reduction[] {Reduction.MEAN, Reduction.SEQUENCE_MEAN}) {
+            CrossEntropy ce = CrossEntropy.builder().reduction(reduction).labelSmoothing(0.1).build();
+            float[][] r = lossAndGrad(Tensor.randn(new Rng(1), 2, 2, 3), z -> ce.apply(z, new int[] {-100, -100, -100, -100}));
+            assertEquals(0f, r[0][0], 0f, reduction.toString());
+            assertArrayEquals(new float[12], r[1], 0f, reduction.toString());
+        }
+    }
+
+    @Test
+    void noneReturnsOneLossPerPositionWithZeroAtIgnoredOnes() {
+        CrossEntropy ce = CrossEntropy.builder().reduction(Reduction.NONE).build();
+        Tensor logits = Tensor.randn(new Rng(2), 2, 3, 5);
+        int[] targets = {1, -100, 4, 0, 0, -100};
+        Tensor loss = ce.apply(logits, targets);
+        assertArrayEquals(new int[] {2, 3}, loss.shape());
+        assertEquals(0f, loss.get(0, 1));
+        assertEquals(0f, loss.get(1, 2));
+        float expected = -logits.logSoftmax(-1).get(0, 2, 4);
+        assertEquals(expected, loss.get(0, 2), 1e-6f);
+    }
+
+    @Test
+    void sequenceMeanAveragesEachSequencesOwnMean() {
+        // Sequence 0 keeps 1 token, sequence 1 keeps 3, sequence 2 keeps none (skipped).
+        Tensor logits = Tensor.randn(new Rng(9), 3, 3, 4);
+        int[] targets = {2, -100, -100, 0, 1, 3, -100, -100, -100};
+        Tensor perToken = CrossEntropy.builder().reduction(Reduction.NONE).build().apply(logits, targets);
+        float[] l = perToken.data();
+        double expected = (l[0] + (l[3] + l[4] + l[5]) / 3.0) / 2.0;
+        float got = CrossEntropy.builder().reduction(Reduction.SEQUENCE_MEAN).build().apply(logits, targets).item();
+        assertEquals(expected, got, 1e-6);
+        double tokenMean = (l[0] + l[3] + l[4] + l[5]) / 4.0;
+        assertTrue(Math.abs(tokenMean - got) > 1e-3, "differs from the token mean");
+    }
+
+    @Test
+    void zLossAddsCoefficientTimesLseSquared() {
+        Tensor logits = Tensor.randn(new Rng(4), 3, 6).add(2f);
+        int[] targets = {1, 5, 0};
+        float base = PLAIN.apply(logits, targets).item();
+        float withZ = CrossEntropy.builder().zLoss(1e-2).build().apply(logits, targets).item();
+        double lseSq = 0;
+        for (int r = 0; r < 3; r++) {
+            double s = 0;
+            for (int c = 0; c < 6; c++) s += Math.exp(logits.get(r, c));
+            lseSq += Math.log(s) * Math.log(s);
+        }
+        assertEquals(base + 1e-2 * lseSq / 3, withZ, 1e-5);
+    }
+
+    @Test
+    void diagnosticsCountKeptTokensAccuracyAndLse() {
+        Tensor logits = Tensor.of(new float[] {5, 0, 0, 0, 5, 0, 0, 0, 5, 1, 1, 1}, 4, 3);
+        CrossEntropy.Output out = PLAIN.evaluate(logits, new int[] {0, 2, 2, -100});
+        assertEquals(3, out.tokens());
+        assertEquals(2.0 / 3, out.accuracy(), 1e-12);
+        double lse = Math.log(Math.exp(5) + 2);
+        assertEquals(lse, out.meanLogSumExp(), 1e-5);
+    }
+
+    @Test
+    void badInputIsExplained() {
+        Tensor logits = Tensor.zeros(2, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(logits, new int[] {0, 3}));
+        assertTrue(e.getMessage().contains("target 3 at position 1") && e.getMessage().contains("0..2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(logits, new int[] {-1, 0}));
+        assertTrue(e.getMessage().contains("target -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(logits, new int[] {0}));
+        assertTrue(e.getMessage().contains("1 targets for 2 rows"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(logits, Tensor.zeros(2, 4)));
+        assertTrue(e.getMessage().contains("soft targets of shape [2, 4]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CrossEntropy.builder().classWeights(new float[] {1, 1}).build().apply(logits, new int[] {0, 1}));
+        assertTrue(e.getMessage().contains("2 class weights for 3 classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CrossEntropy.builder().classWeights(new float[] {1, -1}));
+        assertTrue(e.getMessage().contains("class weight -1.0 for class 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CrossEntropy.builder().labelSmoothing(1.5));
+        assertTrue(e.getMessage().contains("labelSmoothing must be in [0, 1], got 1.5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CrossEntropy.builder().reduction(Reduction.SEQUENCE_MEAN).build().apply(logits, new int[] {0, 1}));
+        assertTrue(e.getMessage().contains("SEQUENCE_MEAN needs logits (B, T, V)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(Tensor.zeros(6), new int[] {0}));
+        assertTrue(e.getMessage().contains("must be (N, V) or (B, T, V)"), e.getMessage());
+    }
+}
