@@ -55,10 +55,53 @@ public final class CrossEntropy {
 
     /** {@link #apply(Tensor, int[])} with diagnostics. */
     public Output evaluate(Tensor logits, int[] targets) {
-        Geometry geo = Geometry.of(logits, reduction);
+        Geometry geo = Geometry.of(logits.shape(), reduction);
+        Kept kept = checkTargets(targets, geo);
+        return run(logits, geo, new Targets(targets, null, weights, smoothing, ignoreIndex, zLoss), kept.rowWeight, kept.kept);
+    }
+
+    /**
+     * Cross-entropy of a linear output layer without materializing its logits: the loss of
+     * {@code hidden.matmul(weight.transpose(0, 1)).add(bias)} against class-index targets, with the same
+     * options and the same gradients for hidden, weight and bias, computed in chunks of rows so the full
+     * (N, V) logits never exist at once (see {@link LinearCrossEntropy}).
+     *
+     * @param hidden (N, C) or (B, T, C)
+     * @param weight (V, C), as in a Linear layer or a tied embedding
+     * @param bias   (V) or null
+     */
+    public Tensor applyLinear(Tensor hidden, Tensor weight, Tensor bias, int[] targets) {
+        return evaluateLinear(hidden, weight, bias, targets).loss();
+    }
+
+    /** {@link #applyLinear} with diagnostics. */
+    public Output evaluateLinear(Tensor hidden, Tensor weight, Tensor bias, int[] targets) {
+        int[] hs = hidden.shape(), ws = weight.shape();
+        if (ws.length != 2 || hs.length < 2 || hs[hs.length - 1] != ws[1]) {
+            throw new IllegalArgumentException("CrossEntropy.applyLinear: hidden " + Shape.str(hs) + " and weight "
+                    + Shape.str(ws) + " do not fit (expected hidden (N, C) or (B, T, C) and weight (V, C))");
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != ws[0])) {
+            throw new IllegalArgumentException("CrossEntropy.applyLinear: bias of shape " + Shape.str(bias.shape())
+                    + " does not match " + ws[0] + " classes (expected (V) or null)");
+        }
+        int[] logitShape = hs.clone();
+        logitShape[hs.length - 1] = ws[0];
+        Geometry geo = Geometry.of(logitShape, reduction);
+        Kept kept = checkTargets(targets, geo);
+        float[] scale = geo.rowScales(reduction, kept.rowWeight, kept.kept);
+        Targets t = new Targets(targets, null, weights, smoothing, ignoreIndex, zLoss);
+        return LinearCrossEntropy.apply(hidden, weight, bias, t, scale, reduction == Reduction.NONE, geo.rows, geo.v,
+                geo.positionShape);
+    }
+
+    /** Which rows are kept, and each kept row's weight w[y] (1 without class weights). */
+    private record Kept(float[] rowWeight, boolean[] kept) {}
+
+    private Kept checkTargets(int[] targets, Geometry geo) {
         if (targets.length != geo.rows) {
             throw new IllegalArgumentException("CrossEntropy: " + targets.length + " targets for " + geo.rows
-                    + " rows of logits " + Shape.str(logits.shape()) + " (expected one target per row)");
+                    + " rows of logits " + Shape.str(geo.logitShape) + " (expected one target per row)");
         }
         checkWeights(geo.v);
         float[] rowWeight = new float[geo.rows];
@@ -66,20 +109,20 @@ public final class CrossEntropy {
         for (int r = 0; r < geo.rows; r++) {
             int y = targets[r];
             if (y == ignoreIndex) continue;
-            kept[r] = true;
             if (y < 0 || y >= geo.v) {
                 throw new IllegalArgumentException("CrossEntropy: target " + y + " at position " + r
                         + " is out of range for " + geo.v + " classes (expected 0.." + (geo.v - 1)
                         + " or the ignoreIndex " + ignoreIndex + ")");
             }
+            kept[r] = true;
             rowWeight[r] = weights == null ? 1f : weights[y];
         }
-        return run(logits, geo, new Targets(targets, null, weights, smoothing, ignoreIndex, zLoss), rowWeight, kept);
+        return new Kept(rowWeight, kept);
     }
 
     /** {@link #apply(Tensor, Tensor)} with diagnostics. */
     public Output evaluate(Tensor logits, Tensor targetProbs) {
-        Geometry geo = Geometry.of(logits, reduction);
+        Geometry geo = Geometry.of(logits.shape(), reduction);
         if (!java.util.Arrays.equals(logits.shape(), targetProbs.shape())) {
             throw new IllegalArgumentException("CrossEntropy: soft targets of shape " + Shape.str(targetProbs.shape())
                     + " do not match logits of shape " + Shape.str(logits.shape()) + " (expected the same shape)");
@@ -123,7 +166,7 @@ public final class CrossEntropy {
         return diagnostics(out, targets, lse, argmax, n, v);
     }
 
-    private static Output diagnostics(Tensor loss, Targets t, float[] lse, int[] argmax, int n, int v) {
+    static Output diagnostics(Tensor loss, Targets t, float[] lse, int[] argmax, int n, int v) {
         int kept = 0, correct = 0;
         double lseSum = 0;
         for (int r = 0; r < n; r++) {
@@ -150,9 +193,8 @@ public final class CrossEntropy {
     }
 
     /** The logits' layout: rows × V, with B sequences of T rows when 3-D. */
-    private record Geometry(int rows, int v, int sequences, int[] positionShape) {
-        static Geometry of(Tensor logits, Reduction reduction) {
-            int[] s = logits.shape();
+    private record Geometry(int[] logitShape, int rows, int v, int sequences, int[] positionShape) {
+        static Geometry of(int[] s, Reduction reduction) {
             if (s.length != 2 && s.length != 3) {
                 throw new IllegalArgumentException("CrossEntropy: logits of shape " + Shape.str(s)
                         + " must be (N, V) or (B, T, V) with the classes last");
@@ -163,8 +205,8 @@ public final class CrossEntropy {
             }
             int v = s[s.length - 1];
             if (v == 0) throw new IllegalArgumentException("CrossEntropy: logits of shape " + Shape.str(s) + " have no classes");
-            int rows = logits.numel() / v;
-            return new Geometry(rows, v, s.length == 3 ? s[0] : rows, java.util.Arrays.copyOf(s, s.length - 1));
+            int rows = Shape.numel(s) / v;
+            return new Geometry(s, rows, v, s.length == 3 ? s[0] : rows, java.util.Arrays.copyOf(s, s.length - 1));
         }
 
         /**
