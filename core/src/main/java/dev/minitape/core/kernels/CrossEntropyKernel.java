@@ -30,8 +30,9 @@ public final class CrossEntropyKernel {
 
     /**
      * Computes rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (the predicted class), and, when g is
-     * not null, the scaled gradient g (n×V). Rows run in parallel; each row's result depends on that row
-     * alone, so the output is the same for any thread count.
+     * not null, the scaled gradient g (n×V). g may be z itself (the gradient then replaces the logits):
+     * each logit is read before its slot is written. Rows run in parallel; each row's result depends on
+     * that row alone, so the output is the same for any thread count.
      */
     public static void rows(float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t, float[] scale,
                             int n, int v) {
@@ -48,7 +49,8 @@ public final class CrossEntropyKernel {
             loss[r] = 0f;
             lse[r] = 0f;
             argmax[r] = -1;
-            return;                                   // g's row stays zero
+            if (g != null) java.util.Arrays.fill(g, at, at + v, 0f);   // g may hold the logits (in place)
+            return;
         }
         // Sweep 1: the max (and its index) and Σ_c a_c·z_c with A = Σ_c a_c.
         float max = Float.NEGATIVE_INFINITY;
