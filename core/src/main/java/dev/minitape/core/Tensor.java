@@ -16,7 +16,7 @@ import java.util.Arrays;
  * while a {@link Tape} was recording can {@link #backward()}; leaves that require grad collect their
  * gradient in {@link #grad()}.
  */
-public final class Tensor {
+public class Tensor {
     private final float[] data;
     private final int[] shape;
     private boolean requiresGrad;
