@@ -74,6 +74,34 @@ public final class Index {
         }, x);
     }
 
+    /**
+     * An embedding lookup: y (n, C) = rows {@code ids} of weight (V, C). Gradients scatter-add into the
+     * looked-up rows, except the row {@code paddingIndex} (−1 for none), which stays fixed as in
+     * PyTorch's padding_idx.
+     */
+    public static Tensor embedding(Tensor weight, int[] ids, int paddingIndex) {
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("embedding: weight must be (V, C), got " + Shape.str(weight.shape()));
+        }
+        int v = weight.size(0), c = weight.size(1);
+        float[] w = weight.data(), y = new float[ids.length * c];
+        for (int j = 0; j < ids.length; j++) {
+            if (ids[j] < 0 || ids[j] >= v) {
+                throw new IllegalArgumentException("embedding: id " + ids[j] + " at position " + j
+                        + " is out of range for a table of " + v + " rows (expected 0.." + (v - 1) + ")");
+            }
+            System.arraycopy(w, ids[j] * c, y, j * c, c);
+        }
+        return Tape.record(new Tensor(y, ids.length, c), dy -> {
+            float[] dw = weight.gradData();
+            for (int j = 0; j < ids.length; j++) {
+                if (ids[j] == paddingIndex) continue;
+                int to = ids[j] * c, from = j * c;
+                for (int i = 0; i < c; i++) dw[to + i] += dy[from + i];
+            }
+        }, weight);
+    }
+
     /** y[j] = x[src[j]]      dx[src[j]] += dy[j] */
     private static Tensor readAt(String op, Tensor x, int[] src, int[] yShape) {
         float[] xs = x.data(), y = new float[src.length];

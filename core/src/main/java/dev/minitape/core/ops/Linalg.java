@@ -47,6 +47,38 @@ public final class Linalg {
         }, a, b);
     }
 
+    /**
+     * A linear layer: y = x·wᵀ + b for x (..., I), w (O, I), b (O) or null → y (..., O).
+     * dx += dy·w      dw += dyᵀ·x      db += Σ_rows dy
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        int[] xs = x.shape(), ws = w.shape();
+        if (xs.length < 1 || ws.length != 2 || xs[xs.length - 1] != ws[1]) {
+            throw new IllegalArgumentException("linear: input " + Shape.str(xs) + " and weight " + Shape.str(ws)
+                    + " do not fit (expected input (..., I) and weight (O, I))");
+        }
+        if (b != null && (b.dim() != 1 || b.size(0) != ws[0])) {
+            throw new IllegalArgumentException("linear: bias of shape " + Shape.str(b.shape()) + " does not match "
+                    + ws[0] + " outputs");
+        }
+        int in = ws[1], out = ws[0], n = x.numel() / Math.max(1, in);
+        float[] y = new float[n * out];
+        if (b != null) for (int r = 0; r < n; r++) System.arraycopy(b.data(), 0, y, r * out, out);
+        Matmul.nt(y, 0, x.data(), 0, w.data(), 0, n, in, out);
+        int[] yShape = xs.clone();
+        yShape[yShape.length - 1] = out;
+        return Tape.record(new Tensor(y, yShape), dy -> {
+            if (x.requiresGrad()) Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
+            if (w.requiresGrad()) Matmul.tn(w.gradData(), 0, dy, 0, x.data(), 0, out, n, in);
+            if (b != null && b.requiresGrad()) {
+                float[] db = b.gradData();
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0; j < out; j++) db[j] += dy[r * out + j];
+                }
+            }
+        }, x, w, b);
+    }
+
     /** The broadcast batch dims of a matmul: one offset into a, b and y per output matrix. */
     private static final class Batches {
         final int[] shape;

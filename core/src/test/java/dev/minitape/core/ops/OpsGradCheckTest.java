@@ -130,6 +130,25 @@ class OpsGradCheckTest {
     }
 
     @Test
+    void linearLayerNormAndEmbedding() {
+        check("linear", in -> Linalg.linear(in[0], in[1], in[2]), randn(2, 3, 4), randn(5, 4), randn(5));
+        check("linear without bias", in -> Linalg.linear(in[0], in[1], null), randn(3, 4), randn(2, 4));
+        check("layerNorm", in -> Norm.layerNorm(in[0], in[1], in[2], 1e-5f), randn(2, 3, 6), randn(6), randn(6));
+        check("layerNorm without affine", in -> Norm.layerNorm(in[0], null, null, 1e-5f), randn(4, 5));
+        check("embedding", in -> Index.embedding(in[0], new int[] {2, 0, 2, 3}, -1), randn(4, 3));
+    }
+
+    @Test
+    void embeddingLeavesThePaddingRowsGradientAtZero() {
+        Tensor w = randn(4, 3);
+        try (dev.minitape.core.Tape tape = dev.minitape.core.Tape.start()) {
+            Index.embedding(w, new int[] {1, 0, 1, 2}, 1).sum().backward();
+        }
+        float[] g = w.grad().toArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0}, g);
+    }
+
+    @Test
     void dropoutUsesTheSameMaskForwardAndBackward() {
         check("dropout", in -> in[0].dropout(0.3f, new Rng(11)), randn(4, 6));
     }
