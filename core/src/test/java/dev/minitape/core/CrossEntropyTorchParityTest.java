@@ -1,17 +1,12 @@
 package dev.minitape.core;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static dev.minitape.core.TorchFixtures.f64;
+import static dev.minitape.core.TorchFixtures.floats;
+import static dev.minitape.core.TorchFixtures.ints;
+import static dev.minitape.core.TorchFixtures.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +14,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -45,25 +39,21 @@ class CrossEntropyTorchParityTest {
     private static final double ATOL = 1e-5, RTOL = 1e-5, LARGE_LOGIT = 1e3;
     private static final String FIXTURE = "/fixtures/crossentropy/crossentropy.json";
 
-    /** Largest |diff| and |diff|/tolerance seen, and |diff|/(ATOL + RTOL·|torch|) ignoring the logit scale. */
-    private static double maxAbs, maxRatio, maxStrictRatio;
-    private static String maxAbsAt = "-", maxRatioAt = "-", maxStrictRatioAt = "-";
+    /**
+     * Compares with ATOL + RTOL·|torch| (or a loss's scaled atol); records the largest |diff| and |diff|/tolerance,
+     * and |diff|/(ATOL + RTOL·|torch|) ignoring the logit scale, printed after the run.
+     */
+    private static final TorchFixtures.Parity PARITY = new TorchFixtures.Parity(ATOL, RTOL, true);
 
     private static JsonNode fixture;
 
     private static synchronized JsonNode fixture() {
-        if (fixture != null) return fixture;
-        try (InputStream in = CrossEntropyTorchParityTest.class.getResourceAsStream(FIXTURE)) {
-            assertNotNull(in, FIXTURE + " is missing; run core/src/test/resources/fixtures/crossentropy/generate.py");
-            fixture = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(in);
-            return fixture;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (fixture == null) fixture = TorchFixtures.load(FIXTURE);
+        return fixture;
     }
 
     private static Stream<JsonNode> cases() {
-        return StreamSupport.stream(fixture().get("cases").spliterator(), false);
+        return TorchFixtures.cases(fixture());
     }
 
     @Test
@@ -97,15 +87,12 @@ class CrossEntropyTorchParityTest {
 
     @TestFactory
     Stream<DynamicTest> everyCaseMatchesPyTorch() {
-        return cases().map(c -> DynamicTest.dynamicTest(
-                c.get("name").asText() + ": " + c.get("torch").asText(), () -> check(c)));
+        return TorchFixtures.dynamicTests(cases(), CrossEntropyTorchParityTest::check);
     }
 
     @AfterAll
     static void printMaxErrors() {
-        System.out.printf("CrossEntropyTorchParityTest: max |diff| %.3g at %s; max |diff|/tol %.3g at %s; "
-                        + "max |diff|/(%.0e + %.0e·|torch|) %.3g at %s%n",
-                maxAbs, maxAbsAt, maxRatio, maxRatioAt, ATOL, RTOL, maxStrictRatio, maxStrictRatioAt);
+        System.out.printf("CrossEntropyTorchParityTest: %s; %s%n", PARITY, PARITY.plainSummary());
     }
 
     // ---- one case ------------------------------------------------------------------------------------
@@ -131,17 +118,13 @@ class CrossEntropyTorchParityTest {
             Tensor loss = soft != null && !soft.isNull()
                     ? ce.apply(logits, tensor(soft))
                     : ce.apply(logits, ints(c.get("targets")));
-            compare(what + " loss", loss, expectedLoss, lossAtol, failures);
+            PARITY.compare(what + " loss", loss, expectedLoss, lossAtol, failures);
             JsonNode r = c.get("R");
             (r != null && !r.isNull() ? loss.mul(tensor(r)).sum() : loss).backward();
         }
         Tensor g = logits.grad();
-        compare(what + " grad", g != null ? g : Tensor.zeros(logits.shape()), expectedGrad, ATOL, failures);
-        if (!failures.isEmpty()) {
-            int shown = Math.min(failures.size(), 12);
-            fail(failures.size() + " element(s) disagree with PyTorch (" + c.get("torch").asText() + "):\n  "
-                    + String.join("\n  ", failures.subList(0, shown)) + (shown < failures.size() ? "\n  ..." : ""));
-        }
+        PARITY.compare(what + " grad", g != null ? g : Tensor.zeros(logits.shape()), expectedGrad, ATOL, failures);
+        TorchFixtures.failIfAny(failures, c.get("torch").asText());
     }
 
     /** The CrossEntropy the case's PyTorch call corresponds to. */
@@ -154,28 +137,6 @@ class CrossEntropyTorchParityTest {
         JsonNode w = c.get("weights");
         if (w != null && !w.isNull()) b.classWeights(floats(w));
         return b.build();
-    }
-
-    private static void compare(String label, Tensor actual, JsonNode expected, double atol, List<String> failures) {
-        int[] shape = ints(expected.get("shape"));
-        assertArrayEquals(shape, actual.shape(), label + ": shape");
-        float[] a = actual.toArray();
-        JsonNode values = expected.get("values");
-        assertEquals(values.size(), a.length, label + ": element count");
-        for (int i = 0; i < a.length; i++) {
-            double b = f64(values.get(i)), diff = Math.abs(a[i] - b);
-            double tol = atol + RTOL * Math.abs(b), strict = ATOL + RTOL * Math.abs(b);
-            String at = label + " at " + Arrays.toString(unflatten(i, shape));
-            synchronized (CrossEntropyTorchParityTest.class) {
-                if (diff > maxAbs) { maxAbs = diff; maxAbsAt = at; }
-                if (diff / tol > maxRatio) { maxRatio = diff / tol; maxRatioAt = at; }
-                if (diff / strict > maxStrictRatio) { maxStrictRatio = diff / strict; maxStrictRatioAt = at; }
-            }
-            if (!(diff <= tol)) {
-                failures.add(at + ": minitape " + a[i] + ", PyTorch " + b + " (|diff| " + String.format("%.3g", diff)
-                        + ", tolerance " + String.format("%.3g", tol) + ")");
-            }
-        }
     }
 
     // ---- what a case covers --------------------------------------------------------------------------
@@ -246,42 +207,10 @@ class CrossEntropyTorchParityTest {
         return f;
     }
 
-    // ---- reading the fixture -------------------------------------------------------------------------
-
-    /** A float32 tensor from {"shape": [...], "values": [...]}; values are parsed from their exact text. */
-    private static Tensor tensor(JsonNode t) {
-        return new Tensor(floats(t.get("values")), ints(t.get("shape")));
-    }
-
-    private static float[] floats(JsonNode values) {
-        float[] d = new float[values.size()];
-        for (int i = 0; i < d.length; i++) d[i] = Float.parseFloat(values.get(i).asText());
-        return d;
-    }
-
-    /** A float64 reference value; NaN is stored as the string "NaN" (JSON has no NaN). */
-    private static double f64(JsonNode v) {
-        return Double.parseDouble(v.asText());
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).asInt();
-        return r;
-    }
-
+    /** The largest |x|, which sets the loss tolerance of cases with huge logits. */
     private static double maxAbs(float[] x) {
         double m = 0;
         for (float v : x) m = Math.max(m, Math.abs(v));
         return m;
-    }
-
-    private static int[] unflatten(int flat, int[] shape) {
-        int[] idx = new int[shape.length];
-        for (int d = shape.length - 1; d >= 0; d--) {
-            idx[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return idx;
     }
 }

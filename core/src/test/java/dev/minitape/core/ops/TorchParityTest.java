@@ -1,26 +1,19 @@
 package dev.minitape.core.ops;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static dev.minitape.core.TorchFixtures.f32;
+import static dev.minitape.core.TorchFixtures.ints;
+import static dev.minitape.core.TorchFixtures.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.minitape.core.TorchFixtures;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -44,21 +37,11 @@ class TorchParityTest {
             "reshape", "transpose", "permute", "matmul", "softmax", "logSoftmax",
             "gather", "indexSelect", "concat", "slice", "maskedFill");
 
-    /** Largest |diff| and |diff|/(ATOL + RTOL·|torch|) seen, printed after the run. */
-    private static double maxAbs, maxRatio;
-    private static String maxAbsAt = "-", maxRatioAt = "-";
-
-    private static JsonNode fixture() {
-        try (InputStream in = TorchParityTest.class.getResourceAsStream(FIXTURE)) {
-            assertNotNull(in, FIXTURE + " is missing; run core/src/test/resources/fixtures/ops/generate.py");
-            return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    /** Compares with ATOL + RTOL·|torch|; records the largest |diff| and |diff|/tolerance, printed after the run. */
+    private static final TorchFixtures.Parity PARITY = new TorchFixtures.Parity(ATOL, RTOL, false);
 
     private static Stream<JsonNode> cases() {
-        return StreamSupport.stream(fixture().get("cases").spliterator(), false);
+        return TorchFixtures.cases(TorchFixtures.load(FIXTURE));
     }
 
     @Test
@@ -78,14 +61,12 @@ class TorchParityTest {
 
     @TestFactory
     Stream<DynamicTest> everyCaseMatchesPyTorch() {
-        return cases().map(c -> DynamicTest.dynamicTest(
-                c.get("name").asText() + ": " + c.get("torch").asText(), () -> check(c)));
+        return TorchFixtures.dynamicTests(cases(), TorchParityTest::check);
     }
 
     @AfterAll
     static void printMaxErrors() {
-        System.out.printf("TorchParityTest: max |diff| %.3g at %s; max |diff|/tol %.3g at %s%n",
-                maxAbs, maxAbsAt, maxRatio, maxRatioAt);
+        System.out.printf("TorchParityTest: %s%n", PARITY);
     }
 
     // ---- one case ------------------------------------------------------------------------------------
@@ -97,21 +78,17 @@ class TorchParityTest {
         List<String> failures = new ArrayList<>();
         try (Tape tape = Tape.start()) {
             Tensor y = apply(c.get("op").asText(), c.get("params"), c.get("ints"), inputs);
-            compare(what + " output", y, c.get("output"), failures);
+            PARITY.compare(what + " output", y, c.get("output"), failures);
             y.mul(tensor(c.get("R"))).sum().backward();
             JsonNode grads = c.get("grads");
             for (int i = 0; i < inputs.size(); i++) {
                 Tensor x = inputs.get(i), g = x.grad();
                 JsonNode expected = grads.get(i);
                 String label = what + " grad of " + expected.get("name").asText();
-                compare(label, g != null ? g : Tensor.zeros(x.shape()), expected, failures);
+                PARITY.compare(label, g != null ? g : Tensor.zeros(x.shape()), expected, failures);
             }
         }
-        if (!failures.isEmpty()) {
-            int shown = Math.min(failures.size(), 12);
-            fail(failures.size() + " element(s) disagree with PyTorch (tolerance " + ATOL + " + " + RTOL + "·|torch|):\n  "
-                    + String.join("\n  ", failures.subList(0, shown)) + (shown < failures.size() ? "\n  ..." : ""));
-        }
+        TorchFixtures.failIfAny(failures, "tolerance " + ATOL + " + " + RTOL + "·|torch|");
     }
 
     /** Runs op the way the fixture's PyTorch call did. */
@@ -153,53 +130,5 @@ class TorchParityTest {
             case "maskedFill" -> x.maskedFill(tensor(p.get("mask")), f32(p.get("value")));
             default -> throw new IllegalArgumentException("TorchParityTest: unknown op '" + op + "' in " + FIXTURE);
         };
-    }
-
-    private static void compare(String label, Tensor actual, JsonNode expected, List<String> failures) {
-        int[] shape = ints(expected.get("shape"));
-        assertArrayEquals(shape, actual.shape(), label + ": shape");
-        float[] a = actual.toArray();
-        JsonNode values = expected.get("values");
-        assertEquals(values.size(), a.length, label + ": element count");
-        for (int i = 0; i < a.length; i++) {
-            double b = values.get(i).doubleValue(), diff = Math.abs(a[i] - b), tol = ATOL + RTOL * Math.abs(b);
-            String at = label + " at " + Arrays.toString(unflatten(i, shape));
-            synchronized (TorchParityTest.class) {
-                if (diff > maxAbs) { maxAbs = diff; maxAbsAt = at; }
-                if (diff / tol > maxRatio) { maxRatio = diff / tol; maxRatioAt = at; }
-            }
-            if (!(diff <= tol)) {
-                failures.add(at + ": minitape " + a[i] + ", PyTorch " + b + " (|diff| " + String.format("%.3g", diff) + ")");
-            }
-        }
-    }
-
-    // ---- reading the fixture -------------------------------------------------------------------------
-
-    /** A float32 tensor from {"shape": [...], "values": [...]}; values are parsed from their exact text. */
-    private static Tensor tensor(JsonNode t) {
-        JsonNode values = t.get("values");
-        float[] d = new float[values.size()];
-        for (int i = 0; i < d.length; i++) d[i] = f32(values.get(i));
-        return new Tensor(d, ints(t.get("shape")));   // not Tensor.of: a 0-dim shape must stay 0-dim
-    }
-
-    private static float f32(JsonNode v) {
-        return Float.parseFloat(v.asText());
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).asInt();
-        return r;
-    }
-
-    private static int[] unflatten(int flat, int[] shape) {
-        int[] idx = new int[shape.length];
-        for (int d = shape.length - 1; d >= 0; d--) {
-            idx[d] = flat % shape[d];
-            flat /= shape[d];
-        }
-        return idx;
     }
 }
