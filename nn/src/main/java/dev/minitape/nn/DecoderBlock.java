@@ -1,0 +1,36 @@
+package dev.minitape.nn;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tensor;
+
+/**
+ * A pre-LayerNorm decoder block with cross-attention: x + selfAttn(ln1(x)) (causal), then
+ * x + crossAttn(ln2(x), memory), then x + mlp(ln3(x)).
+ */
+public final class DecoderBlock extends Module {
+    public final LayerNorm ln1, ln2, ln3;
+    public final MultiHeadAttention selfAttn, crossAttn;
+    public final Mlp mlp;
+
+    public DecoderBlock(int dim, int heads, float dropout, Rng rng) {
+        this.ln1 = module("ln1", new LayerNorm(dim));
+        this.selfAttn = module("self_attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.ln2 = module("ln2", new LayerNorm(dim));
+        this.crossAttn = module("cross_attn", new MultiHeadAttention(dim, heads, dropout, true, rng));
+        this.ln3 = module("ln3", new LayerNorm(dim));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+    }
+
+    /**
+     * @param x              decoder input (B, T, C)
+     * @param memory         encoder output (B, S, C)
+     * @param memoryPadding  (B, S) with 1 at padded source positions, or null
+     * @param selfCache      this block's self-attention cache for incremental decoding, or null
+     * @param crossCache     its cross-attention cache (the memory's keys and values), or null
+     */
+    public Tensor forward(Tensor x, Tensor memory, Tensor memoryPadding, KvCache selfCache, KvCache crossCache) {
+        x = x.add(selfAttn.forward(ln1.forward(x), null, true, null, selfCache));
+        x = x.add(crossAttn.forward(ln2.forward(x), memory, false, memoryPadding, crossCache));
+        return x.add(mlp.forward(ln3.forward(x)));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.minitape.nn;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tensor;
+
+/** A pre-LayerNorm encoder block: x + attn(ln1(x)) over all unpadded positions, then x + mlp(ln2(x)). */
+public final class EncoderBlock extends Module {
+    public final LayerNorm ln1, ln2;
+    public final MultiHeadAttention attn;
+    public final Mlp mlp;
+
+    public EncoderBlock(int dim, int heads, float dropout, Rng rng) {
+        this.ln1 = module("ln1", new LayerNorm(dim));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.ln2 = module("ln2", new LayerNorm(dim));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+    }
+
+    /** x (B, S, C); padding (B, S) with 1 at padded source positions, or null. */
+    public Tensor forward(Tensor x, Tensor padding) {
+        x = x.add(attn.forward(ln1.forward(x), null, false, padding, null));
+        return x.add(mlp.forward(ln2.forward(x)));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.minitape.nn;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tensor;
+
+/** The Transformer's feed-forward block: fc (C → hidden), GELU, proj (hidden → C), dropout. */
+public final class Mlp extends Module implements Layer {
+    public final Linear fc;
+    public final Linear proj;
+    private final Dropout dropout;
+
+    public Mlp(int dim, int hidden, float dropout, Rng rng) {
+        this.fc = module("fc", new Linear(dim, hidden, true, rng));
+        this.proj = module("proj", new Linear(hidden, dim, true, rng));
+        this.dropout = module("dropout", new Dropout(dropout, rng));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return dropout.forward(proj.forward(fc.forward(x).gelu()));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.minitape.nn;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tensor;
+
+/**
+ * A pre-LayerNorm decoder-only block (GPT-2): x + attn(ln1(x)) with a causal mask, then
+ * x + mlp(ln2(x)).
+ */
+public final class TransformerBlock extends Module {
+    public final LayerNorm ln1, ln2;
+    public final MultiHeadAttention attn;
+    public final Mlp mlp;
+
+    public TransformerBlock(int dim, int heads, float dropout, Rng rng) {
+        this.ln1 = module("ln1", new LayerNorm(dim));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.ln2 = module("ln2", new LayerNorm(dim));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+    }
+
+    /** x (B, T, C); cache null for a full pass, or the block's cache for incremental decoding. */
+    public Tensor forward(Tensor x, KvCache cache) {
+        x = x.add(attn.forward(ln1.forward(x), null, true, null, cache));
+        return x.add(mlp.forward(ln2.forward(x)));
+    }
+}
