@@ -1,0 +1,106 @@
+package dev.minitape.nn.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minitape.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Parameter groups: the GPT decay split, tied weights, per-group options and what an optimizer accepts. */
+class ParamGroupTest {
+
+    /** A small GPT-like parameter tree: embeddings, a linear layer, a layer norm; the head tied to wte. */
+    private static Map<String, Parameter> gptLike() {
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        Parameter wte = new Parameter(new float[6], 3, 2);
+        m.put("wte.weight", wte);
+        m.put("posEmb.weight", new Parameter(new float[8], 4, 2));
+        m.put("blocks.0.mlp.fc.weight", new Parameter(new float[4], 2, 2));
+        m.put("blocks.0.mlp.fc.bias", new Parameter(new float[2], 2));
+        m.put("blocks.0.ln.gain", new Parameter(new float[2], 2));
+        m.put("head.weight", wte);                                           // tied
+        return m;
+    }
+
+    @Test
+    void decayAndNoDecaySplitsByRank() {
+        List<ParamGroup> groups = ParamGroup.decayAndNoDecay(gptLike(), 0.1);
+        assertEquals(List.of("wte.weight", "posEmb.weight", "blocks.0.mlp.fc.weight"), List.copyOf(groups.get(0).params().keySet()));
+        assertEquals(List.of("blocks.0.mlp.fc.bias", "blocks.0.ln.gain"), List.copyOf(groups.get(1).params().keySet()));
+        assertEquals(0.1, groups.get(0).weightDecay());
+        assertEquals(0.0, groups.get(1).weightDecay());
+        assertTrue(Double.isNaN(groups.get(0).lr()), "the groups take the optimizer's lr");
+    }
+
+    @Test
+    void embeddingsCanBeLeftUndecayed() {
+        List<ParamGroup> groups = ParamGroup.decayAndNoDecay(gptLike(), 0.1, false);
+        assertEquals(List.of("blocks.0.mlp.fc.weight"), List.copyOf(groups.get(0).params().keySet()));
+        assertEquals(List.of("wte.weight", "posEmb.weight", "blocks.0.mlp.fc.bias", "blocks.0.ln.gain"),
+                List.copyOf(groups.get(1).params().keySet()));
+        List<ParamGroup> custom = ParamGroup.decayAndNoDecay(gptLike(), 0.1, false, name -> name.startsWith("wte"));
+        assertEquals(List.of("posEmb.weight", "blocks.0.mlp.fc.weight"), List.copyOf(custom.get(0).params().keySet()));
+    }
+
+    @Test
+    void embeddingNamesAreRecognizedByTheirModule() {
+        assertTrue(ParamGroup.looksLikeEmbedding("transformer.wte.weight"));
+        assertTrue(ParamGroup.looksLikeEmbedding("tokEmbedding.weight"));
+        assertFalse(ParamGroup.looksLikeEmbedding("blocks.0.attn.qkv.weight"));
+        assertFalse(ParamGroup.looksLikeEmbedding("embedding"), "the parameter's own name is not a module");
+    }
+
+    @Test
+    void aTiedParameterIsKeptOnceUnderItsFirstName() {
+        ParamGroup g = ParamGroup.of(gptLike());
+        assertEquals(5, g.params().size());
+        assertFalse(g.params().containsKey("head.weight"));
+    }
+
+    @Test
+    void groupsKeepTheirOwnLrUntilSetLrSetsThemAll() {
+        Map<String, Parameter> all = gptLike();
+        List<ParamGroup> split = ParamGroup.decayAndNoDecay(all, 0.1);
+        AdamW opt = AdamW.builder().lr(1e-3).build(List.of(split.get(0), split.get(1).withLr(5e-4)));
+        assertEquals(1e-3, opt.groups().get(0).lr());
+        assertEquals(5e-4, opt.groups().get(1).lr());
+        assertTrue(Double.isNaN(split.get(0).lr()), "the optimizer works on copies of the groups given");
+        opt.setLr(2e-3);
+        assertEquals(2e-3, opt.groups().get(0).lr());
+        assertEquals(2e-3, opt.groups().get(1).lr());
+        assertEquals(2e-3, opt.lr());
+    }
+
+    @Test
+    void aParameterInTwoGroupsIsRefused() {
+        Map<String, Parameter> all = gptLike();
+        Map<String, Parameter> again = Map.of("fc", all.get("blocks.0.mlp.fc.weight"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AdamW.builder().build(List.of(ParamGroup.of(all), ParamGroup.of(again))));
+        assertEquals("AdamW: parameter 'fc' is in groups 0 and 1; a parameter may be in one group only", e.getMessage());
+    }
+
+    @Test
+    void twoParametersWithOneNameAreRefused() {
+        Map<String, Parameter> a = Map.of("w", new Parameter(new float[1], 1)), b = Map.of("w", new Parameter(new float[1], 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> Sgd.builder().lr(0.1).build(List.of(ParamGroup.of(a), ParamGroup.of(b))));
+        assertEquals("Sgd: two parameters are named 'w' (groups 0 and 1); names key the optimizer state", e.getMessage());
+    }
+
+    @Test
+    void badGroupOptionsAreNamed() {
+        ParamGroup g = ParamGroup.of(gptLike());
+        assertEquals("ParamGroup.withLr: lr must be finite and >= 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> g.withLr(-1)).getMessage());
+        assertEquals("ParamGroup.decayAndNoDecay: weight decay must be finite and >= 0, got -0.1",
+                assertThrows(IllegalArgumentException.class, () -> ParamGroup.decayAndNoDecay(gptLike(), -0.1)).getMessage());
+        AdamW opt = AdamW.builder().build(gptLike());
+        assertEquals("AdamW.setLr: lr must be finite and >= 0, got Infinity",
+                assertThrows(IllegalArgumentException.class, () -> opt.setLr(Double.POSITIVE_INFINITY)).getMessage());
+    }
+}
