@@ -1,0 +1,191 @@
+package dev.minitape.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What attention's masks and cache promise: the causal mask hides the future, the incremental (cached)
+ * path equals the full pass, key padding hides padded positions, and a query whose keys are all masked
+ * still gets finite outputs.
+ */
+class AttentionTest {
+    private static final int C = 8, H = 2;
+
+    // ---- (a) the causal mask ----------------------------------------------------------------------------
+
+    @Test
+    void changingALaterTokenLeavesEarlierOutputsOfATransformerBlockExactlyUnchanged() {
+        TransformerBlock block = new TransformerBlock(C, H, 0f, new Rng(1));
+        int t = 6, changed = 4;
+        Tensor x = Tensor.randn(new Rng(2), 2, t, C);
+        Tensor x2 = withPositionsReplaced(x, new Rng(3), new int[] {changed}, null);
+        float[][] a = rows(block.forward(x, null)), b = rows(block.forward(x2, null));
+        for (int bi = 0; bi < 2; bi++) {
+            for (int i = 0; i < t; i++) {
+                int row = bi * t + i;
+                if (i < changed) assertArrayEquals(a[row], b[row], 0f, "batch " + bi + " position " + i + " saw position " + changed);
+                else assertFalse(Arrays.equals(a[row], b[row]), "batch " + bi + " position " + i + " should depend on position " + changed);
+            }
+        }
+    }
+
+    // ---- (b) the cached incremental path ---------------------------------------------------------------
+
+    @Test
+    void transformerBlockOneTokenAtATimeWithACacheEqualsTheFullPass() {
+        TransformerBlock block = new TransformerBlock(C, H, 0f, new Rng(4));
+        int t = 6;
+        Tensor x = Tensor.randn(new Rng(5), 2, t, C);
+        try (var off = Tape.noGrad()) {
+            Tensor full = block.forward(x, null);
+            KvCache cache = new KvCache();
+            for (int i = 0; i < t; i++) {
+                Tensor step = block.forward(x.slice(1, i, i + 1), cache);
+                assertEquals(i + 1, cache.length());
+                assertClose(full.slice(1, i, i + 1), step, 1e-5, "token " + i);
+            }
+        }
+    }
+
+    @Test
+    void transformerBlockPrefillThenSingleTokensEqualsTheFullPass() {
+        TransformerBlock block = new TransformerBlock(C, H, 0f, new Rng(6));
+        int t = 6, prefill = 3;
+        Tensor x = Tensor.randn(new Rng(7), 2, t, C);
+        try (var off = Tape.noGrad()) {
+            Tensor full = block.forward(x, null);
+            KvCache cache = new KvCache();
+            assertClose(full.slice(1, 0, prefill), block.forward(x.slice(1, 0, prefill), cache), 1e-5, "prefill");
+            for (int i = prefill; i < t; i++) {
+                assertClose(full.slice(1, i, i + 1), block.forward(x.slice(1, i, i + 1), cache), 1e-5, "token " + i);
+            }
+        }
+    }
+
+    @Test
+    void decoderBlockOneTokenAtATimeWithSelfAndCrossCachesEqualsTheFullPass() {
+        DecoderBlock block = new DecoderBlock(C, H, 0f, new Rng(8));
+        int t = 5, s = 4;
+        Tensor x = Tensor.randn(new Rng(9), 2, t, C), memory = Tensor.randn(new Rng(10), 2, s, C);
+        Tensor padding = Tensor.of(new float[] {0, 0, 1, 1, 0, 0, 0, 0}, 2, s);
+        try (var off = Tape.noGrad()) {
+            Tensor full = block.forward(x, memory, padding, null, null);
+            KvCache self = new KvCache(), cross = new KvCache();
+            for (int i = 0; i < t; i++) {
+                Tensor step = block.forward(x.slice(1, i, i + 1), memory, padding, self, cross);
+                assertEquals(i + 1, self.length());
+                assertEquals(s, cross.length());
+                assertClose(full.slice(1, i, i + 1), step, 1e-5, "token " + i);
+            }
+        }
+    }
+
+    // ---- (c) key padding --------------------------------------------------------------------------------
+
+    @Test
+    void changingPaddedSourcePositionsLeavesEncoderOutputsAtUnpaddedPositionsUnchanged() {
+        EncoderBlock block = new EncoderBlock(C, H, 0f, new Rng(11));
+        int s = 5;
+        float[] pad = {0, 0, 0, 1, 1, 0, 0, 0, 0, 1};
+        Tensor padding = Tensor.of(pad, 2, s);
+        Tensor x = Tensor.randn(new Rng(12), 2, s, C);
+        Tensor x2 = withPositionsReplaced(x, new Rng(13), null, pad);
+        float[][] a = rows(block.forward(x, padding)), b = rows(block.forward(x2, padding));
+        for (int row = 0; row < pad.length; row++) {
+            if (pad[row] == 0) assertArrayEquals(a[row], b[row], 0f, "unpadded row " + row + " saw padded content");
+            else assertFalse(Arrays.equals(a[row], b[row]), "padded row " + row + " was changed, so its own output changes");
+        }
+        // Without the mask, the same change does reach the unpadded positions.
+        assertFalse(Arrays.deepEquals(rows(block.forward(x, null)), rows(block.forward(x2, null))));
+    }
+
+    @Test
+    void changingPaddedMemoryPositionsLeavesADecoderBlockOutputUnchanged() {
+        DecoderBlock block = new DecoderBlock(C, H, 0f, new Rng(14));
+        int t = 4, s = 5;
+        float[] pad = {0, 0, 0, 1, 1, 0, 0, 0, 0, 1};
+        Tensor padding = Tensor.of(pad, 2, s);
+        Tensor x = Tensor.randn(new Rng(15), 2, t, C), memory = Tensor.randn(new Rng(16), 2, s, C);
+        Tensor memory2 = withPositionsReplaced(memory, new Rng(17), null, pad);
+        assertArrayEquals(block.forward(x, memory, padding, null, null).toArray(),
+                block.forward(x, memory2, padding, null, null).toArray(), 0f);
+        assertFalse(Arrays.equals(block.forward(x, memory, null, null, null).toArray(),
+                block.forward(x, memory2, null, null, null).toArray()), "without the mask the change must show");
+    }
+
+    // ---- (d) all keys masked ----------------------------------------------------------------------------
+
+    @Test
+    void aQueryWhoseKeysAreAllMaskedGetsFiniteOutputsAndGradients() {
+        // Cross-attention where batch 1's memory is all padding, and self-attention where key 0 is padding
+        // and the causal mask hides every other key from query 0.
+        MultiHeadAttention cross = new MultiHeadAttention(C, H, 0f, true, new Rng(18));
+        MultiHeadAttention self = new MultiHeadAttention(C, H, 0f, false, new Rng(19));
+        Tensor x = Tensor.randn(new Rng(20), 2, 3, C).requiresGrad(true);
+        Tensor memory = Tensor.randn(new Rng(21), 2, 4, C).requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            Tensor a = cross.forward(x, memory, false, Tensor.of(new float[] {0, 0, 1, 0, 1, 1, 1, 1}, 2, 4), null);
+            Tensor b = self.forward(x, null, true, Tensor.of(new float[] {1, 0, 0, 0, 0, 0}, 2, 3), null);
+            assertAllFinite(a.toArray(), "cross-attention output");
+            assertAllFinite(b.toArray(), "self-attention output");
+            a.sum().add(b.sum()).backward();
+        }
+        assertAllFinite(x.grad().toArray(), "grad of x");
+        assertAllFinite(memory.grad().toArray(), "grad of memory");
+        for (var e : cross.namedParameters().entrySet()) assertAllFinite(e.getValue().grad().toArray(), "cross " + e.getKey());
+        for (var e : self.namedParameters().entrySet()) assertAllFinite(e.getValue().grad().toArray(), "self " + e.getKey());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    /** A copy of x (B, T, C) whose rows at the given positions (in every batch), or where pad[b·T + t] = 1, are new random values. */
+    private static Tensor withPositionsReplaced(Tensor x, Rng rng, int[] positions, float[] pad) {
+        int b = x.size(0), t = x.size(1), c = x.size(2);
+        float[] d = x.toArray();
+        for (int bi = 0; bi < b; bi++) {
+            for (int i = 0; i < t; i++) {
+                boolean replace = pad != null ? pad[bi * t + i] != 0 : contains(positions, i);
+                if (replace) for (int k = 0; k < c; k++) d[(bi * t + i) * c + k] = 3 * rng.nextGaussian();
+            }
+        }
+        return Tensor.of(d, b, t, c);
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) if (x == v) return true;
+        return false;
+    }
+
+    /** (B, T, C) as B·T rows of C. */
+    private static float[][] rows(Tensor y) {
+        int c = y.size(y.dim() - 1), n = y.numel() / c;
+        float[] d = y.toArray();
+        float[][] r = new float[n][];
+        for (int i = 0; i < n; i++) r[i] = Arrays.copyOfRange(d, i * c, (i + 1) * c);
+        return r;
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        float[] e = expected.toArray(), a = actual.toArray();
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < e.length; i++) {
+            if (!(Math.abs(e[i] - a[i]) <= tol)) bad.add(i + ": full " + e[i] + ", cached " + a[i]);
+        }
+        assertTrue(bad.isEmpty(), what + ": " + bad.size() + " element(s) differ by more than " + tol + ": " + bad);
+    }
+
+    private static void assertAllFinite(float[] v, String what) {
+        for (int i = 0; i < v.length; i++) assertTrue(Float.isFinite(v[i]), what + " element " + i + " is " + v[i]);
+    }
+}
