@@ -17,6 +17,11 @@ public final class Rng {
         return state;
     }
 
+    /** Continues from a state saved with {@link #state()} (resuming a run exactly). */
+    public void setState(long state) {
+        this.state = state;
+    }
+
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -13,12 +13,17 @@ public final class DecoderBlock extends Module {
     public final Mlp mlp;
 
     public DecoderBlock(int dim, int heads, float dropout, Rng rng) {
+        this(dim, heads, dropout, rng, rng);
+    }
+
+    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
+    public DecoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.selfAttn = module("self_attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.selfAttn = module("self_attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
-        this.crossAttn = module("cross_attn", new MultiHeadAttention(dim, heads, dropout, true, rng));
+        this.crossAttn = module("cross_attn", new MultiHeadAttention(dim, heads, dropout, true, rng, dropoutRng));
         this.ln3 = module("ln3", new LayerNorm(dim));
-        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
 
     /**

@@ -10,10 +10,15 @@ public final class EncoderBlock extends Module {
     public final Mlp mlp;
 
     public EncoderBlock(int dim, int heads, float dropout, Rng rng) {
+        this(dim, heads, dropout, rng, rng);
+    }
+
+    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
+    public EncoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
-        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
 
     /** x (B, S, C); padding (B, S) with 1 at padded source positions, or null. */

@@ -10,9 +10,14 @@ public final class Mlp extends Module implements Layer {
     private final Dropout dropout;
 
     public Mlp(int dim, int hidden, float dropout, Rng rng) {
+        this(dim, hidden, dropout, rng, rng);
+    }
+
+    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
+    public Mlp(int dim, int hidden, float dropout, Rng rng, Rng dropoutRng) {
         this.fc = module("fc", new Linear(dim, hidden, true, rng));
         this.proj = module("proj", new Linear(hidden, dim, true, rng));
-        this.dropout = module("dropout", new Dropout(dropout, rng));
+        this.dropout = module("dropout", new Dropout(dropout, dropoutRng));
     }
 
     @Override

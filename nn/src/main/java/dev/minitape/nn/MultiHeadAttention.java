@@ -23,6 +23,11 @@ public final class MultiHeadAttention extends Module {
     private final Dropout attnDropout, residDropout;
 
     public MultiHeadAttention(int dim, int heads, float dropout, boolean cross, Rng rng) {
+        this(dim, heads, dropout, cross, rng, rng);
+    }
+
+    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
+    public MultiHeadAttention(int dim, int heads, float dropout, boolean cross, Rng rng, Rng dropoutRng) {
         if (heads <= 0 || dim % heads != 0) {
             throw new IllegalArgumentException("MultiHeadAttention: width " + dim + " is not divisible by " + heads + " heads");
         }
@@ -34,8 +39,8 @@ public final class MultiHeadAttention extends Module {
         this.q = cross ? module("q", new Linear(dim, dim, true, rng)) : null;
         this.kv = cross ? module("kv", new Linear(dim, 2 * dim, true, rng)) : null;
         this.proj = module("proj", new Linear(dim, dim, true, rng));
-        this.attnDropout = module("attn_dropout", new Dropout(dropout, rng));
-        this.residDropout = module("resid_dropout", new Dropout(dropout, rng));
+        this.attnDropout = module("attn_dropout", new Dropout(dropout, dropoutRng));
+        this.residDropout = module("resid_dropout", new Dropout(dropout, dropoutRng));
     }
 
     /**

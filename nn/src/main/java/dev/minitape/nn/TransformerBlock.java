@@ -13,10 +13,15 @@ public final class TransformerBlock extends Module {
     public final Mlp mlp;
 
     public TransformerBlock(int dim, int heads, float dropout, Rng rng) {
+        this(dim, heads, dropout, rng, rng);
+    }
+
+    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
+    public TransformerBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
-        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng));
+        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
 
     /** x (B, T, C); cache null for a full pass, or the block's cache for incremental decoding. */

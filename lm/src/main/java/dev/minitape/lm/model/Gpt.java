@@ -25,19 +25,22 @@ import java.util.List;
  */
 public final class Gpt extends Module implements LanguageModel {
     private final GptConfig config;
+    private final Rng dropoutRng;
     public final Embedding wte, wpe;
     private final Dropout drop;
     public final ModuleList<TransformerBlock> blocks;
     public final LayerNorm lnF;
 
+    /** Initializes from {@code rng}; dropout draws from its own generator, seeded from {@code rng}. */
     public Gpt(GptConfig config, Rng rng) {
         this.config = config;
+        this.dropoutRng = new Rng(rng.nextLong());
         this.wte = module("wte", new Embedding(config.vocabSize(), config.nEmbd(), rng));
         this.wpe = module("wpe", new Embedding(config.blockSize(), config.nEmbd(), rng));
-        this.drop = module("drop", new Dropout(config.dropout(), rng));
+        this.drop = module("drop", new Dropout(config.dropout(), dropoutRng));
         this.blocks = module("blocks", new ModuleList<>());
         for (int i = 0; i < config.nLayer(); i++) {
-            blocks.add(new TransformerBlock(config.nEmbd(), config.nHead(), config.dropout(), rng));
+            blocks.add(new TransformerBlock(config.nEmbd(), config.nHead(), config.dropout(), rng, dropoutRng));
         }
         this.lnF = module("ln_f", new LayerNorm(config.nEmbd()));
         initGpt2(rng);
@@ -83,6 +86,11 @@ public final class Gpt extends Module implements LanguageModel {
         List<KvCache> caches = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) caches.add(new KvCache());
         return caches;
+    }
+
+    @Override
+    public Rng dropoutRng() {
+        return dropoutRng;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.minitape.lm.model;
 
+import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import dev.minitape.nn.Module;
 
@@ -15,4 +16,9 @@ public interface LanguageModel {
 
     /** The model as a module: its parameters, train/eval mode. */
     Module module();
+
+    /** The generator its dropout layers draw from (saved with a checkpoint to resume exactly), or null. */
+    default Rng dropoutRng() {
+        return null;
+    }
 }
