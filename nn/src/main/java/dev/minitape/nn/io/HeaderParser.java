@@ -64,6 +64,7 @@ final class HeaderParser {
                 if (name.equals(METADATA_KEY)) metadata = metadata(p);
                 else entries.add(entry(name, p));
             }
+            endOfObject(p, "the header");
             if (p.nextToken() != null) {
                 throw fail("unexpected content after the header's JSON object at character " + offset(p));
             }
@@ -106,6 +107,7 @@ final class HeaderParser {
             }
             out.put(key, p.getText());
         }
+        endOfObject(p, quote(METADATA_KEY));
         return out;
     }
 
@@ -134,6 +136,7 @@ final class HeaderParser {
                 default -> offsets = offsets(what, p);
             }
         }
+        endOfObject(p, what);
         List<String> missing = new ArrayList<>();
         if (dtypeName == null) missing.add("dtype");
         if (shape == null) missing.add("shape");
@@ -190,6 +193,11 @@ final class HeaderParser {
         long v = p.getLongValue();
         if (v < 0) throw fail(what + " " + v + " is negative");
         return v;
+    }
+
+    /** Guards the field loops: they may stop only at the object's closing brace. */
+    private void endOfObject(JsonParser p, String what) throws SafeTensorsException {
+        if (p.currentToken() != JsonToken.END_OBJECT) throw fail(what + " ends before its closing '}'");
     }
 
     // ---- consistency -----------------------------------------------------------------------------------
