@@ -1,21 +1,61 @@
 package dev.minitape.examples;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The {@code minitape} command line. */
+/**
+ * The {@code minitape} command line. Bad input prints one line to stderr and exits non-zero (2 for
+ * usage errors, 1 otherwise); {@code --debug} shows the stack trace as well.
+ */
 @Command(name = "minitape", mixinStandardHelpOptions = true, version = "minitape 0.1.0",
         description = "Train tiny language models and see how backprop through softmax works.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean debug;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code: 0 on success, 2 for usage errors. */
+    /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("minitape: " + e.getMessage() + " (see: minitape " + commandPath(e.getCommandLine()) + "--help)");
+            if (main.debug) e.printStackTrace(err);
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            err.println("minitape: " + oneLine(e));
+            if (main.debug) e.printStackTrace(err);
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String commandPath(CommandLine c) {
+        String path = "";
+        for (CommandLine at = c; at.getParent() != null; at = at.getParent()) path = at.getCommandName() + " " + path;
+        return path;
+    }
+
+    /** The error's message (its cause's when it only wraps one), on one line. */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.nio.file.NoSuchFileException nsf) {
+            m = nsf.getFile() + (nsf.getReason() == null ? " does not exist" : ": " + nsf.getReason());
+        }
+        if (t instanceof OutOfMemoryError) m = "out of memory: use a smaller model or batch, or give Java more (-Xmx)";
+        return m.replace('\n', ' ');
     }
 
     @Override

@@ -1,0 +1,139 @@
+package dev.minitape.examples;
+
+import dev.minitape.core.Rng;
+import dev.minitape.core.kernels.Parallel;
+import dev.minitape.lm.data.SyntheticCorpus;
+import dev.minitape.lm.data.TextDataset;
+import dev.minitape.lm.data.TextFiles;
+import dev.minitape.lm.model.LanguageModel;
+import dev.minitape.lm.sample.Sampler;
+import dev.minitape.lm.sample.SamplingOptions;
+import dev.minitape.lm.tokenizer.ByteBpeTokenizer;
+import dev.minitape.lm.tokenizer.CharTokenizer;
+import dev.minitape.lm.tokenizer.Tokenizer;
+import dev.minitape.lm.train.Checkpoint;
+import dev.minitape.lm.train.ModelSpec;
+import dev.minitape.lm.train.TrainConfig;
+import dev.minitape.lm.train.Trainer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code minitape train}: a language model on a text file, or on the built-in synthetic corpus. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a language model on a text file (default: the built-in synthetic corpus, whose",
+                "exact entropy is the floor the loss is shown against)."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", paramLabel = "FILE", description = "Text to train on (default: the built-in corpus).")
+    Path data;
+    @Option(names = "--tokenizer", defaultValue = "char", description = "char or bpe (default: ${DEFAULT-VALUE}).")
+    String tokenizer;
+    @Option(names = "--vocab-size", defaultValue = "512", description = "BPE vocabulary, at least 256 (default: ${DEFAULT-VALUE}).")
+    int vocabSize;
+    @Option(names = "--model", defaultValue = "gpt", description = "bigram, mlp or gpt (default: ${DEFAULT-VALUE}).")
+    String model;
+    @Option(names = "--n-layer", defaultValue = "2") int nLayer;
+    @Option(names = "--n-head", defaultValue = "4") int nHead;
+    @Option(names = "--n-embd", defaultValue = "64") int nEmbd;
+    @Option(names = "--block-size", defaultValue = "64") int blockSize;
+    @Option(names = "--batch-size", defaultValue = "32") int batchSize;
+    @Option(names = "--steps", defaultValue = "1500") int steps;
+    @Option(names = "--lr", defaultValue = "3e-3") double lr;
+    @Option(names = "--min-lr", defaultValue = "3e-4") double minLr;
+    @Option(names = "--warmup", defaultValue = "100") int warmup;
+    @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
+    @Option(names = "--dropout", defaultValue = "0") float dropout;
+    @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
+    @Option(names = "--eval-every", defaultValue = "250") int evalEvery;
+    @Option(names = "--seed", defaultValue = "1337") long seed;
+    @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
+    @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
+    Path resume;
+    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (default: ${DEFAULT-VALUE}).")
+    int sampleTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) Parallel.setThreads(threads);
+        Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
+        Path runDir = resume != null ? resume : out;
+
+        // The text and the tokenizer
+        String source;
+        byte[] bytes;
+        double floorPerChar = Double.NaN;
+        if (data == null) {
+            SyntheticCorpus corpus = SyntheticCorpus.standard();
+            source = corpus.generate(1_000_000, new Rng(seed));
+            bytes = source.getBytes(StandardCharsets.UTF_8);
+            floorPerChar = corpus.entropyPerChar();
+            System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
+                    source.length(), floorPerChar);
+        } else {
+            bytes = TextFiles.readBytes(data);
+            source = tokenizer.equals("char") ? TextFiles.decodeUtf8(data, bytes) : null;
+            System.out.printf(Locale.ROOT, "data: %s (%,d bytes)%n", data, bytes.length);
+        }
+        Tokenizer tok = resumed != null ? resumed.tokenizer() : switch (tokenizer) {
+            case "char" -> CharTokenizer.fit(source);
+            case "bpe" -> ByteBpeTokenizer.train(bytes, vocabSize);
+            default -> throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + tokenizer + "'");
+        };
+        int[] tokens = source != null && tok instanceof CharTokenizer ? tok.encode(source) : tok.encodeBytes(bytes);
+        double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.length;
+
+        // The model and the run
+        ModelSpec spec = resumed != null ? resumed.spec()
+                : new ModelSpec(model, tok.vocabSize(), blockSize, nLayer, nHead, nEmbd, dropout, 3, 4 * nEmbd);
+        TrainConfig config = resumed != null ? resumed.train()
+                : new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, 0.9, 0.99, 1.0, labelSmoothing,
+                null, evalEvery, 20, 0, seed);
+        TextDataset dataset = new TextDataset(tokens, tok.vocabSize(), config.blockSize());
+        LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
+        Files.createDirectories(runDir);
+        double floorPerToken = floorPerChar * charsPerToken;
+        Progress progress = new Progress(config.steps(), floorPerToken);
+        Trainer trainer = new Trainer(lm, spec, tok, dataset, config, runDir, floorPerToken, progress);
+        if (resumed != null) trainer.restore(resumed);
+        System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
+                spec.kind(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
+        // Ctrl-C: the loop saves a checkpoint before its next step, then the JVM exits.
+        Thread onCtrlC = new Thread(() -> {
+            try {
+                if (trainer.requestStop(120_000)) System.err.println("\ninterrupted: saved step " + trainer.step()
+                        + " into " + runDir.resolve(Checkpoint.LATEST) + "; continue with --resume " + runDir);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        Trainer.Result result;
+        try {
+            result = trainer.train();
+        } finally {
+            progress.close();
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        }
+
+        // The figures and a sample
+        Figures.print(System.out, "validation", result.valLoss(), charsPerToken);
+        if (!Double.isNaN(floorPerChar)) {
+            System.out.printf(Locale.ROOT, "floor: %.4f nats/char; the gap %.4f nats/char is the KL divergence D(source || model)%n",
+                    floorPerChar, result.valLoss() / charsPerToken - floorPerChar);
+        }
+        System.out.println("run folder: " + runDir.toAbsolutePath());
+        if (sampleTokens > 0) {
+            System.out.println("sample:");
+            int[] prompt = tok.encode(data == null ? "The" : source != null ? source.substring(0, 1) : "\n");
+            int[] ids = Sampler.generate(lm, prompt, sampleTokens, new SamplingOptions(0.8, 0, 1.0), new Rng(seed), null);
+            System.out.println(tok.decode(prompt) + tok.decode(ids));
+        }
+        return 0;
+    }
+}

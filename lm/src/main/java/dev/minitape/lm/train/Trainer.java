@@ -1,0 +1,207 @@
+package dev.minitape.lm.train;
+
+import dev.minitape.core.CrossEntropy;
+import dev.minitape.core.Rng;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+import dev.minitape.lm.data.Batch;
+import dev.minitape.lm.data.TextDataset;
+import dev.minitape.lm.model.LanguageModel;
+import dev.minitape.lm.tokenizer.Tokenizer;
+import dev.minitape.nn.optim.AdamW;
+import dev.minitape.nn.optim.GradClip;
+import dev.minitape.nn.optim.LrSchedule;
+import dev.minitape.nn.optim.Optimizer;
+import dev.minitape.nn.optim.ParamGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a language model on a text dataset with cross-entropy and AdamW, evaluates on fixed
+ * validation batches, writes metrics.csv and loss.png, and checkpoints into the run folder. The loop
+ * is one block per concern: schedule, batch, forward and backward, clip, step, log, evaluate,
+ * checkpoint.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final LanguageModel model;
+    private final ModelSpec spec;
+    private final Tokenizer tokenizer;
+    private final TextDataset data;
+    private final TrainConfig config;
+    private final Path runDir;                    // null: nothing is written
+    private final double floor;                   // the source's entropy per token, NaN if unknown
+    private final TrainingListener listener;
+
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final CrossEntropy trainLoss;
+    private final CrossEntropy plainLoss = CrossEntropy.builder().build();
+    private final Rng batchRng;
+    private final List<Batch> validation = new ArrayList<>();
+    private final MetricsLog metrics;
+    private int step;
+    private double bestValLoss = Double.POSITIVE_INFINITY;
+    private volatile boolean stopRequested;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+    /** The outcome: the last training loss, the last and best validation losses. */
+    public record Result(int steps, double trainLoss, double valLoss, double bestValLoss) {}
+
+    public Trainer(LanguageModel model, ModelSpec spec, Tokenizer tokenizer, TextDataset data, TrainConfig config,
+                   Path runDir, double floor, TrainingListener listener) {
+        this.model = model;
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.config = config;
+        this.runDir = runDir;
+        this.floor = floor;
+        this.listener = listener == null ? new TrainingListener() {} : listener;
+        this.optimizer = AdamW.builder().lr(config.lr()).betas(config.beta1(), config.beta2()).weightDecay(config.weightDecay())
+                .build(ParamGroup.decayAndNoDecay(model.module().namedParameters(), config.weightDecay()));
+        this.schedule = LrSchedule.warmupCosine(config.lr(), config.minLr(), config.warmup(), config.steps());
+        CrossEntropy.Builder ce = CrossEntropy.builder().labelSmoothing(config.labelSmoothing());
+        if (config.classWeights() != null) ce.classWeights(config.classWeights());
+        this.trainLoss = ce.build();
+        this.batchRng = new Rng(config.seed());
+        Rng valRng = new Rng(config.seed() ^ 0x7A11DA7AL);
+        for (int i = 0; i < config.evalBatches(); i++) validation.add(data.validationBatch(config.batchSize(), config.blockSize(), valRng));
+        this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.csv"), List.of());
+    }
+
+    /** Continues from a checkpoint's optimizer and trainer state (the model's weights are already loaded). */
+    public void restore(Checkpoint.Contents c) {
+        if (c.optimizer() == null || c.state() == null) {
+            throw new IllegalArgumentException("the checkpoint holds no optimizer or trainer state to resume from");
+        }
+        optimizer.loadState(c.optimizer());
+        TrainerState s = c.state();
+        step = s.step();
+        batchRng.setState(s.batchRngState());
+        if (model.dropoutRng() != null) model.dropoutRng().setState(s.dropoutRngState());
+        bestValLoss = s.bestValLoss();
+        if (metrics != null && Files.exists(runDir.resolve("metrics.csv"))) {
+            metrics.restore(MetricsLog.read(runDir.resolve("metrics.csv"), 0), step);
+        }
+    }
+
+    public Result train() {
+        int b = config.batchSize(), t = config.blockSize();
+        if (metrics != null) metrics.rewrite();
+        model.module().train();
+        double loss = Double.NaN, valLoss = Double.NaN;
+        while (step < config.steps()) {
+            if (stopRequested) {
+                if (runDir != null) save(Checkpoint.LATEST);
+                stopped.countDown();
+                return new Result(step, loss, valLoss, bestValLoss);
+            }
+            long started = System.nanoTime();
+            // schedule
+            double lr = schedule.lr(step);
+            optimizer.setLr(lr);
+            // batch
+            Batch batch = data.trainBatch(b, t, batchRng);
+            // forward and backward
+            optimizer.zeroGrad();
+            try (Tape tape = Tape.start()) {
+                Tensor l = trainLoss.apply(model.forward(batch.x(), b, t), batch.y());
+                loss = l.item();
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("the loss became " + loss + " at step " + (step + 1)
+                            + "; lower --lr or check the data. The last good checkpoint is kept.");
+                }
+                l.backward();
+            }
+            // clip
+            double norm = GradClip.clipGlobalNorm(model.module().parameters(), config.gradClip());
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException("the gradient norm became " + norm + " at step " + (step + 1)
+                        + "; lower --lr. The last good checkpoint is kept.");
+            }
+            // step
+            optimizer.step();
+            step++;
+            // log
+            double tokensPerSec = (double) b * t / ((System.nanoTime() - started) / 1e9);
+            listener.onStep(step, config.steps(), loss, lr, tokensPerSec);
+            // evaluate
+            boolean evaluate = step % config.evalEvery() == 0 || step == config.steps();
+            valLoss = evaluate ? evaluate() : Double.NaN;
+            if (metrics != null) metrics.add(new MetricsLog.Row(step, loss, valLoss, lr, tokensPerSec, new double[0]));
+            if (evaluate) {
+                listener.onEval(step, loss, valLoss);
+                LOG.debug("step {}: train {} val {}", step, loss, valLoss);
+            }
+            // checkpoint
+            if (runDir != null) {
+                if (evaluate && valLoss < bestValLoss) {
+                    bestValLoss = valLoss;
+                    save(Checkpoint.BEST);
+                }
+                boolean periodic = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
+                if (periodic || step == config.steps()) save(Checkpoint.LATEST);
+            } else if (evaluate) {
+                bestValLoss = Math.min(bestValLoss, valLoss);
+            }
+        }
+        if (runDir != null) plot();
+        return new Result(step, loss, valLoss, bestValLoss);
+    }
+
+    /** Mean plain cross-entropy (no smoothing or weights) over the fixed validation batches, in eval mode. */
+    public double evaluate() {
+        model.module().eval();
+        double sum = 0;
+        try (var off = Tape.noGrad()) {
+            for (Batch v : validation) {
+                sum += plainLoss.apply(model.forward(v.x(), v.batchSize(), v.blockSize()), v.y()).item();
+            }
+        } finally {
+            model.module().train();
+        }
+        return sum / validation.size();
+    }
+
+    /** Writes the current state into a checkpoint slot (also used on Ctrl-C). */
+    public void save(String slot) {
+        long dropout = model.dropoutRng() == null ? 0 : model.dropoutRng().state();
+        try {
+            Checkpoint.save(runDir, slot, new Checkpoint.Contents(spec, config, tokenizer, model, optimizer.state(),
+                    new TrainerState(step, batchRng.state(), dropout, bestValLoss)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint into " + runDir.resolve(slot) + ": " + e.getMessage(), e);
+        }
+        listener.onCheckpoint(step, slot);
+    }
+
+    private void plot() {
+        try {
+            String title = Double.isNaN(floor) ? "minitape: loss" : "minitape: loss against the source's entropy";
+            LossPlot.write(runDir.resolve("loss.png"), metrics.rows(), floor, title);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not draw loss.png: {}", e.toString());
+        }
+    }
+
+    public int step() {
+        return step;
+    }
+
+    /**
+     * Asks the loop to stop before its next step, saving the latest checkpoint first (Ctrl-C); waits up to
+     * {@code timeoutMillis} for that save. Returns false when the run had already ended or did not stop in time.
+     */
+    public boolean requestStop(long timeoutMillis) throws InterruptedException {
+        stopRequested = true;
+        return stopped.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}
