@@ -201,7 +201,12 @@ public final class Trainer {
      * {@code timeoutMillis} for that save. Returns false when the run had already ended or did not stop in time.
      */
     public boolean requestStop(long timeoutMillis) throws InterruptedException {
-        stopRequested = true;
+        stop();
         return stopped.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks the loop to save the latest checkpoint and return before its next step; does not wait. */
+    public void stop() {
+        stopRequested = true;
     }
 }
