@@ -1,5 +1,6 @@
 package dev.minitape.lm.tokenizer;
 
+import dev.minitape.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -239,7 +240,7 @@ public final class ByteBpeTokenizer implements Tokenizer {
             json.append(r == 0 ? "\n    [" : ",\n    [").append(lefts[r]).append(", ").append(rights[r]).append(']');
         }
         json.append(lefts.length == 0 ? "]\n}\n" : "\n  ]\n}\n");
-        AtomicWrite.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.minitape.lm.tokenizer;
 
+import dev.minitape.nn.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -154,7 +155,7 @@ public final class CharTokenizer implements Tokenizer {
         StringBuilder json = TokenizerFiles.header(TYPE);
         TokenizerFiles.appendInts(json, "codePoints", codePoints);
         json.append("\n}\n");
-        AtomicWrite.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -6,14 +6,12 @@ import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.tokenizer.Tokenizer;
+import dev.minitape.nn.io.AtomicFiles;
 import dev.minitape.nn.io.ModuleIo;
 import dev.minitape.nn.io.SafeTensors;
 import dev.minitape.nn.io.TensorFile;
 import dev.minitape.nn.optim.OptimizerState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -119,13 +117,9 @@ public final class Checkpoint {
                 + "' checkpoint (expected " + runDir.resolve(slot) + " written by minitape train)");
     }
 
-    /** Writes JSON and flushes it to disk before returning. */
+    /** Writes JSON, flushed to disk before returning. */
     private static void writeJson(Path file, Object value) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(value);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
+        AtomicFiles.write(file, JSON.writeValueAsBytes(value));
     }
 
     private static String firstLine(Exception e) {

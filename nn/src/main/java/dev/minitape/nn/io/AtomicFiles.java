@@ -14,17 +14,26 @@ import java.util.concurrent.ThreadLocalRandom;
  * the folder is synced where the platform allows it. A reader sees the old file or the new one, never a
  * mix; if anything fails, the temporary file is deleted and the old file is untouched.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the whole contents of the file into the channel. */
     @FunctionalInterface
-    interface Contents {
+    public interface Contents {
         void writeTo(FileChannel channel) throws IOException;
     }
 
     private AtomicFiles() {}
 
-    static void write(Path file, Contents contents) throws IOException {
+    /** Replaces {@code file} with {@code bytes}. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, ch -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) ch.write(buffer);
+        });
+    }
+
+    /** Replaces {@code file} with what {@code contents} writes. */
+    public static void write(Path file, Contents contents) throws IOException {
         Path target = file.toAbsolutePath();
         Path folder = target.getParent();
         Path temp = folder.resolve("." + target.getFileName() + ".tmp-"
