@@ -16,6 +16,16 @@ public final class KvCache {
         return keys == null ? 0 : keys.size(2);
     }
 
+    /**
+     * Keeps batch rows {@code rows} of the cache, in that order (rows may repeat): beam search calls this
+     * when each surviving beam continues from a parent beam.
+     */
+    public void reorder(int[] rows) {
+        if (keys == null) return;
+        keys = keys.indexSelect(0, rows);
+        values = values.indexSelect(0, rows);
+    }
+
     public void clear() {
         keys = null;
         values = null;
