@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "minitape", mixinStandardHelpOptions = true, version = "minitape 0.1.0",
         description = "Train tiny language models and see how backprop through softmax works.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
