@@ -153,7 +153,7 @@ public final class CrossEntropy {
             out = new Tensor(new float[] {(float) total});
         }
         boolean perRow = reduction == Reduction.NONE;
-        out = Tape.record(out, dy -> {
+        out = Tape.record("crossEntropy", out, dy -> {
             // dz = dL·g, where g already holds the reduction's scale of each row
             float[] dz = logits.gradData();
             for (int r = 0; r < n; r++) {

@@ -44,7 +44,7 @@ final class LinearCrossEntropy {
             for (int r = 0; r < n; r++) total += (double) scale[r] * loss[r];
             out = new Tensor(new float[] {(float) total});
         }
-        out = Tape.record(out, dy -> {
+        out = Tape.record("linearCrossEntropy", out, dy -> {
             Grads g = grads;
             float d = 1f;
             if (perRow) {

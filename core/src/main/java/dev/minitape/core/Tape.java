@@ -23,7 +23,17 @@ public final class Tape implements AutoCloseable {
         void apply(float[] dy);
     }
 
-    private record Entry(Tensor out, Backward backward) {}
+    private record Entry(String op, Tensor out, Tensor[] inputs, Backward backward) {}
+
+    /** Watches backward as it replays (the explain command's --trace). */
+    @FunctionalInterface
+    public interface ReplayListener {
+        /**
+         * Called right after op number {@code index} turned its output's gradient {@code dy} into its
+         * inputs' gradients (read them with {@link Tensor#grad()}; inputs that need no gradient have none).
+         */
+        void replayed(int index, String op, Tensor out, float[] dy, List<Tensor> inputs);
+    }
 
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<int[]> PAUSED = ThreadLocal.withInitial(() -> new int[1]);
@@ -32,6 +42,7 @@ public final class Tape implements AutoCloseable {
     private final Thread owner = Thread.currentThread();
     private final List<Entry> entries = new ArrayList<>();
     private boolean closed;
+    private ReplayListener listener;
 
     private Tape(Tape outer) {
         this.outer = outer;
@@ -56,21 +67,78 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Records {@code out} as computed from {@code inputs} when a tape is recording and any input requires
-     * grad; {@code backward} then runs during {@link Tensor#backward()} with the gradient of {@code out}.
-     * Otherwise nothing is recorded. Returns {@code out} either way.
+     * Records {@code out} as computed by {@code op} from {@code inputs} when a tape is recording and any
+     * input requires grad; {@code backward} then runs during {@link Tensor#backward()} with the gradient
+     * of {@code out}. Otherwise nothing is recorded. Returns {@code out} either way.
      */
-    public static Tensor record(Tensor out, Backward backward, Tensor... inputs) {
+    public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
         Tape tape = CURRENT.get();
         if (tape == null || PAUSED.get()[0] != 0) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
                 out.recordedOn(tape, tape.entries.size());
-                tape.entries.add(new Entry(out, backward));
+                tape.entries.add(new Entry(op, out, inputs, backward));
                 return out;
             }
         }
         return out;
+    }
+
+    /** Calls {@code l} after each op's backward step from now on (null to stop). */
+    public void onReplay(ReplayListener l) {
+        this.listener = l;
+    }
+
+    /**
+     * What was recorded, one line per op in order: its number, name, inputs (another op's number, or a
+     * leaf) with their shapes, and the output shape, e.g. {@code #2 softmax(#1 [3]) -> [3]}.
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            sb.append('#').append(i).append(' ').append(e.op).append('(');
+            for (int j = 0; j < e.inputs.length; j++) {
+                if (j > 0) sb.append(", ");
+                sb.append(inputLabel(e.inputs[j])).append(' ');
+                sb.append(e.inputs[j] == null ? "" : Shape.str(e.inputs[j].shape()));
+            }
+            sb.append(") -> ").append(Shape.str(e.out.shape())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The recorded graph in Graphviz DOT: a box per op, an ellipse per leaf (gray when it needs no
+     * gradient), an edge from each input to the op that read it. Render with {@code dot -Tpng}.
+     */
+    public String toDot() {
+        StringBuilder sb = new StringBuilder("digraph tape {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
+        java.util.Map<Tensor, String> leaves = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            sb.append("  op").append(i).append(" [shape=box, label=\"#").append(i).append(' ').append(e.op).append("\\n")
+                    .append(Shape.str(e.out.shape())).append("\"];\n");
+            for (Tensor in : e.inputs) {
+                if (in == null) continue;
+                String from;
+                if (in.tapeIndexOn(this) >= 0) {
+                    from = "op" + in.tapeIndexOn(this);
+                } else {
+                    from = leaves.computeIfAbsent(in, t -> "leaf" + leaves.size());
+                }
+                sb.append("  ").append(from).append(" -> op").append(i).append(";\n");
+            }
+        }
+        leaves.forEach((t, name) -> sb.append("  ").append(name).append(" [label=\"").append(t.requiresGrad() ? "leaf " : "const ")
+                .append(Shape.str(t.shape())).append("\"").append(t.requiresGrad() ? "" : ", color=gray").append("];\n"));
+        return sb.append("}\n").toString();
+    }
+
+    private String inputLabel(Tensor in) {
+        if (in == null) return "null";
+        int at = in.tapeIndexOn(this);
+        return at >= 0 ? "#" + at : in.requiresGrad() ? "leaf" : "const";
     }
 
     /** Number of ops recorded so far. */
@@ -93,6 +161,7 @@ public final class Tape implements AutoCloseable {
             float[] dy = e.out.gradIfPresent();
             if (dy == null) continue;              // nothing flows back through this op
             e.backward.apply(dy);
+            if (listener != null) listener.replayed(i, e.op, e.out, dy, java.util.Arrays.asList(e.inputs));
             e.out.releaseIntermediateGrad();
         }
     }

@@ -213,6 +213,11 @@ public class Tensor {
         this.requiresGrad = true;
     }
 
+    /** This tensor's op number on {@code t}, or −1 when {@code t} did not record it. */
+    int tapeIndexOn(Tape t) {
+        return tape == t ? tapeIndex : -1;
+    }
+
     float[] gradIfPresent() {
         return grad;
     }

@@ -13,7 +13,7 @@ class GradCheckTest {
     private static Tensor wrongCube(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = xs[i] * xs[i] * xs[i];
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("wrongCube", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += 2 * xs[i] * dy[i];
         }, x);

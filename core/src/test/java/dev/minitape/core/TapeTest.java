@@ -174,4 +174,35 @@ class TapeTest {
         assertEquals(2f, x.grad().item());
         assertNull(y.grad());
     }
+
+    @Test
+    void describesWhatItRecordedInOrder() {
+        Tensor w = Tensor.of(new float[] {1, 2, 3}).requiresGrad(true), c = Tensor.of(new float[] {1, 1, 1});
+        try (Tape tape = Tape.start()) {
+            w.mul(c).softmax(-1).log().sum();
+            assertEquals("""
+                    #0 mul(leaf [3], const [3]) -> [3]
+                    #1 softmax(#0 [3]) -> [3]
+                    #2 log(#1 [3]) -> [3]
+                    #3 sum(#2 [3]) -> []
+                    """, tape.describe());
+            String dot = tape.toDot();
+            assertTrue(dot.startsWith("digraph tape {"), dot);
+            assertTrue(dot.contains("op0 -> op1;") && dot.contains("op2 -> op3;") && dot.contains("leaf0 -> op0;"), dot);
+            assertTrue(dot.contains("[label=\"const [3]\", color=gray]"), dot);
+        }
+    }
+
+    @Test
+    void aReplayListenerSeesEachBackwardStepWithItsGradients() {
+        Tensor x = leaf(0.5f, -1f);
+        java.util.List<String> steps = new java.util.ArrayList<>();
+        try (Tape tape = Tape.start()) {
+            Tensor y = x.mul(3f).sum();
+            tape.onReplay((i, op, out, dy, inputs) -> steps.add(i + " " + op + " dy=" + java.util.Arrays.toString(dy)
+                    + " -> " + java.util.Arrays.toString(inputs.get(0).grad().toArray())));
+            y.backward();
+        }
+        assertEquals(java.util.List.of("1 sum dy=[1.0] -> [1.0, 1.0]", "0 mulScalar dy=[1.0, 1.0] -> [3.0, 3.0]"), steps);
+    }
 }

@@ -20,7 +20,7 @@ public final class Arithmetic {
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] + z[bi + i * bs];
         });
-        return Tape.record(new Tensor(y, p.shape), dy -> {
+        return Tape.record("add", new Tensor(y, p.shape), dy -> {
             if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
             if (b.requiresGrad()) accumulate(p, b.gradData(), dy, false);
         }, a, b);
@@ -33,7 +33,7 @@ public final class Arithmetic {
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] - z[bi + i * bs];
         });
-        return Tape.record(new Tensor(y, p.shape), dy -> {
+        return Tape.record("sub", new Tensor(y, p.shape), dy -> {
             if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
             if (b.requiresGrad()) {
                 float[] db = b.gradData();
@@ -51,7 +51,7 @@ public final class Arithmetic {
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] * z[bi + i * bs];
         });
-        return Tape.record(new Tensor(y, p.shape), dy -> {
+        return Tape.record("mul", new Tensor(y, p.shape), dy -> {
             if (a.requiresGrad()) {
                 float[] da = a.gradData();
                 p.runs((o, ai, as, bi, bs, n) -> {
@@ -74,7 +74,7 @@ public final class Arithmetic {
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] / z[bi + i * bs];
         });
-        return Tape.record(new Tensor(y, p.shape), dy -> {
+        return Tape.record("div", new Tensor(y, p.shape), dy -> {
             if (a.requiresGrad()) {
                 float[] da = a.gradData();
                 p.runs((o, ai, as, bi, bs, n) -> {
@@ -97,7 +97,7 @@ public final class Arithmetic {
     public static Tensor addScalar(Tensor x, float c) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = xs[i] + c;
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("addScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i];
         }, x);
@@ -107,7 +107,7 @@ public final class Arithmetic {
     public static Tensor mulScalar(Tensor x, float c) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = xs[i] * c;
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("mulScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += c * dy[i];
         }, x);
@@ -117,7 +117,7 @@ public final class Arithmetic {
     public static Tensor pow(Tensor x, float e) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.pow(xs[i], e);
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("pow", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i] * e * (float) Math.pow(xs[i], e - 1);
         }, x);

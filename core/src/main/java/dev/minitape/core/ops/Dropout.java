@@ -21,7 +21,7 @@ public final class Dropout {
             m[i] = rng.nextFloat() < p ? 0f : keep;
             y[i] = xs[i] * m[i];
         }
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("dropout", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i] * m[i];
         }, x);

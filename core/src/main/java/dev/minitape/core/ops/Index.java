@@ -63,7 +63,7 @@ public final class Index {
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < k; j++) System.arraycopy(xs, (o * len + index[j]) * inner, y, (o * k + j) * inner, inner);
         }
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record("indexSelect", new Tensor(y, yShape), dy -> {
             float[] dx = x.gradData();
             for (int o = 0; o < outer; o++) {
                 for (int j = 0; j < k; j++) {
@@ -92,7 +92,7 @@ public final class Index {
             }
             System.arraycopy(w, ids[j] * c, y, j * c, c);
         }
-        return Tape.record(new Tensor(y, ids.length, c), dy -> {
+        return Tape.record("embedding", new Tensor(y, ids.length, c), dy -> {
             float[] dw = weight.gradData();
             for (int j = 0; j < ids.length; j++) {
                 if (ids[j] == paddingIndex) continue;
@@ -106,7 +106,7 @@ public final class Index {
     private static Tensor readAt(String op, Tensor x, int[] src, int[] yShape) {
         float[] xs = x.data(), y = new float[src.length];
         for (int j = 0; j < src.length; j++) y[j] = xs[src[j]];
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record(op, new Tensor(y, yShape), dy -> {
             float[] dx = x.gradData();
             for (int j = 0; j < src.length; j++) dx[src[j]] += dy[j];
         }, x);
@@ -131,7 +131,7 @@ public final class Index {
                 });
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = filled[i] ? value : xs[i];
-        return Tape.record(new Tensor(y, shape), dy -> {
+        return Tape.record("maskedFill", new Tensor(y, shape), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) if (!filled[i]) dx[i] += dy[i];
         }, x);

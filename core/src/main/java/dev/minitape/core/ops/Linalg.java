@@ -31,7 +31,7 @@ public final class Linalg {
         yShape[yShape.length - 1] = n;
         float[] y = new float[bt.count * m * n];
         Matmul.nn(y, bt.yOff, a.data(), bt.aOff, b.data(), bt.bOff, m, k, n);
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record("matmul", new Tensor(y, yShape), dy -> {
             if (a.requiresGrad()) {
                 // dA (m×k) += dy (m×n) · Bᵀ where B is (k×n)
                 float[] da = bt.aBroadcast ? new float[bt.count * m * k] : a.gradData();
@@ -67,7 +67,7 @@ public final class Linalg {
         Matmul.nt(y, 0, x.data(), 0, w.data(), 0, n, in, out);
         int[] yShape = xs.clone();
         yShape[yShape.length - 1] = out;
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record("linear", new Tensor(y, yShape), dy -> {
             if (x.requiresGrad()) Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
             if (w.requiresGrad()) Matmul.tn(w.gradData(), 0, dy, 0, x.data(), 0, out, n, in);
             if (b != null && b.requiresGrad()) {

@@ -26,7 +26,7 @@ public final class Norm {
         float[] y = new float[x.numel()], mean = new float[n], rstd = new float[n];
         float[] g = gamma == null ? null : gamma.data(), b = beta == null ? null : beta.data();
         LayerNormKernel.forward(y, mean, rstd, x.data(), g, b, n, c, eps);
-        return Tape.record(new Tensor(y, shape), dy -> LayerNormKernel.backward(
+        return Tape.record("layerNorm", new Tensor(y, shape), dy -> LayerNormKernel.backward(
                 x.requiresGrad() ? x.gradData() : null,
                 gamma != null && gamma.requiresGrad() ? gamma.gradData() : null,
                 beta != null && beta.requiresGrad() ? beta.gradData() : null,

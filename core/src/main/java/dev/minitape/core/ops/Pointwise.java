@@ -15,7 +15,7 @@ public final class Pointwise {
     public static Tensor exp(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(xs[i]);
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("exp", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += y[i] * dy[i];
         }, x);
@@ -25,7 +25,7 @@ public final class Pointwise {
     public static Tensor log(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(xs[i]);
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("log", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i] / xs[i];
         }, x);
@@ -35,7 +35,7 @@ public final class Pointwise {
     public static Tensor sqrt(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.sqrt(xs[i]);
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("sqrt", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i] / (2f * y[i]);
         }, x);
@@ -45,7 +45,7 @@ public final class Pointwise {
     public static Tensor tanh(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(xs[i]);
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("tanh", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += (1f - y[i] * y[i]) * dy[i];
         }, x);
@@ -55,7 +55,7 @@ public final class Pointwise {
     public static Tensor sigmoid(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("sigmoid", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += y[i] * (1f - y[i]) * dy[i];
         }, x);
@@ -65,7 +65,7 @@ public final class Pointwise {
     public static Tensor relu(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
         for (int i = 0; i < y.length; i++) y[i] = xs[i] > 0f ? xs[i] : 0f;
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("relu", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) if (xs[i] > 0f) dx[i] += dy[i];
         }, x);
@@ -82,7 +82,7 @@ public final class Pointwise {
             float v = xs[i];
             y[i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
         }
-        return Tape.record(new Tensor(y, x.shape()), dy -> {
+        return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) {
                 float v = xs[i];

@@ -13,20 +13,20 @@ public final class Reduce {
 
     /** y = Σᵢ xᵢ      dxᵢ += dy */
     public static Tensor sum(Tensor x) {
-        return scaledTotal(x, 1.0);
+        return scaledTotal("sum", x, 1.0);
     }
 
     /** y = Σᵢ xᵢ / n      dxᵢ += dy / n */
     public static Tensor mean(Tensor x) {
         if (x.numel() == 0) throw new IllegalArgumentException("mean: tensor of shape " + Shape.str(x.shape()) + " is empty");
-        return scaledTotal(x, 1.0 / x.numel());
+        return scaledTotal("mean", x, 1.0 / x.numel());
     }
 
-    private static Tensor scaledTotal(Tensor x, double scale) {
+    private static Tensor scaledTotal(String op, Tensor x, double scale) {
         float[] xs = x.data();
         double s = 0;
         for (float v : xs) s += v;
-        return Tape.record(new Tensor(new float[] {(float) (s * scale)}), dy -> {
+        return Tape.record(op, new Tensor(new float[] {(float) (s * scale)}), dy -> {
             float[] dx = x.gradData();
             float g = (float) (dy[0] * scale);
             for (int i = 0; i < dx.length; i++) dx[i] += g;
@@ -59,7 +59,7 @@ public final class Reduce {
             }
             for (int i = 0; i < inner; i++) y[o * inner + i] = (float) (acc[i] * scale);
         }
-        return Tape.record(new Tensor(y, Shape.reduce(shape, d, keepDim)), dy -> {
+        return Tape.record(op, new Tensor(y, Shape.reduce(shape, d, keepDim)), dy -> {
             float[] dx = x.gradData();
             for (int o = 0; o < outer; o++) {
                 for (int k = 0; k < len; k++) {
@@ -80,7 +80,7 @@ public final class Reduce {
         float best = xs[0];
         for (float v : xs) if (v > best || Float.isNaN(v)) best = v;
         float y = best;
-        return Tape.record(new Tensor(new float[] {y}), dy -> {
+        return Tape.record("max", new Tensor(new float[] {y}), dy -> {
             float[] dx = x.gradData();
             int ties = 0;
             for (float v : xs) if (Float.compare(v, y) == 0) ties++;
@@ -107,7 +107,7 @@ public final class Reduce {
                 arg[o * inner + i] = best;
             }
         }
-        return Tape.record(new Tensor(y, Shape.reduce(shape, d, keepDim)), dy -> {
+        return Tape.record("max", new Tensor(y, Shape.reduce(shape, d, keepDim)), dy -> {
             float[] dx = x.gradData();
             for (int j = 0; j < arg.length; j++) dx[arg[j]] += dy[j];
         }, x);

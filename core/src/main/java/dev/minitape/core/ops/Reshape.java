@@ -12,7 +12,7 @@ public final class Reshape {
     /** The same values in a new shape (one size may be −1, inferred); shares the data. dx += dy. */
     public static Tensor reshape(Tensor x, int... newShape) {
         int[] shape = inferShape(x, newShape);
-        return Tape.record(new Tensor(x.data(), shape), dy -> {
+        return Tape.record("reshape", new Tensor(x.data(), shape), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i];
         }, x);
@@ -68,7 +68,7 @@ public final class Reshape {
         }
         float[] y = new float[x.numel()];
         copyStrided(y, x.data(), yShape, readStrides, false);
-        return Tape.record(new Tensor(y, yShape), dy -> copyStrided(dy, x.gradData(), yShape, readStrides, true), x);
+        return Tape.record("permute", new Tensor(y, yShape), dy -> copyStrided(dy, x.gradData(), yShape, readStrides, true), x);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class Reshape {
         for (int o = 0; o < outer; o++) {
             System.arraycopy(xs, (o * shape[d] + start) * inner, y, o * len * inner, len * inner);
         }
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record("slice", new Tensor(y, yShape), dy -> {
             float[] dx = x.gradData();
             for (int o = 0; o < outer; o++) {
                 int from = o * len * inner, to = (o * shape[d] + start) * inner;
@@ -147,7 +147,7 @@ public final class Reshape {
             }
             off += len;
         }
-        return Tape.record(new Tensor(y, yShape), dy -> {
+        return Tape.record("concat", new Tensor(y, yShape), dy -> {
             for (int p = 0; p < parts.length; p++) {
                 if (!parts[p].requiresGrad()) continue;
                 float[] dp = parts[p].gradData();

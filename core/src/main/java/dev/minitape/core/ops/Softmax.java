@@ -25,7 +25,7 @@ public final class Softmax {
         int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
         float[] y = new float[x.numel()];
         SoftmaxKernel.forward(y, x.data(), outer, len, inner, log);
-        return Tape.record(new Tensor(y, shape),
+        return Tape.record(op, new Tensor(y, shape),
                 dy -> SoftmaxKernel.backward(x.gradData(), dy, y, outer, len, inner, log), x);
     }
 }
