@@ -49,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", defaultValue = "0") float dropout;
     @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
     @Option(names = "--eval-every", defaultValue = "250") int evalEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "0",
+            description = "Also checkpoint every N steps (default: only at the end and at each best validation loss).")
+    int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1337") long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
     @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
@@ -63,6 +66,12 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) Parallel.setThreads(threads);
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
+        if (resumed != null && data == null && resumed.data() != null) data = Path.of(resumed.data());
+        if (resumed != null) {
+            // The resumed run reads the same text the same way: its tokenizer kind and seed come from the checkpoint.
+            tokenizer = resumed.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
+            seed = resumed.train().seed();
+        }
 
         // The text and the tokenizer
         String source;
@@ -93,13 +102,14 @@ final class TrainCommand implements Callable<Integer> {
                 : new ModelSpec(model, tok.vocabSize(), blockSize, nLayer, nHead, nEmbd, dropout, 3, 4 * nEmbd);
         TrainConfig config = resumed != null ? resumed.train()
                 : new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, 0.9, 0.99, 1.0, labelSmoothing,
-                null, evalEvery, 20, 0, seed);
+                null, evalEvery, 20, checkpointEvery, seed);
         TextDataset dataset = new TextDataset(tokens, tok.vocabSize(), config.blockSize());
         LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
         Files.createDirectories(runDir);
         double floorPerToken = floorPerChar * charsPerToken;
         Progress progress = new Progress(config.steps(), floorPerToken);
-        Trainer trainer = new Trainer(lm, spec, tok, dataset, config, runDir, floorPerToken, progress);
+        String dataSource = data == null ? null : data.toAbsolutePath().toString();
+        Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
         if (resumed != null) trainer.restore(resumed);
         System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
                 spec.kind(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());

@@ -40,15 +40,23 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** What a checkpoint holds; optimizer and state are null in a checkpoint made only for sampling. */
-    public record Contents(ModelSpec spec, TrainConfig train, Tokenizer tokenizer, LanguageModel model,
+    /**
+     * What a checkpoint holds; optimizer and state are null in a checkpoint made only for sampling.
+     * {@code data} names the training text (a file path, or null for the built-in corpus) so a resumed
+     * run reads the same text.
+     */
+    public record Contents(ModelSpec spec, TrainConfig train, String data, Tokenizer tokenizer, LanguageModel model,
                            OptimizerState optimizer, TrainerState state) {}
 
     public static void save(Path runDir, String slot, Contents c) throws IOException {
         Path target = runDir.resolve(slot), fresh = runDir.resolve(slot + ".new"), old = runDir.resolve(slot + ".old");
         deleteTree(fresh);
         Files.createDirectories(fresh);
-        writeJson(fresh.resolve("config.json"), Map.of("model", c.spec(), "train", c.train()));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("model", c.spec());
+        config.put("train", c.train());
+        config.put("data", c.data());
+        writeJson(fresh.resolve("config.json"), config);
         ModuleIo.save(c.model().module(), fresh.resolve("model.safetensors"));
         c.tokenizer().save(fresh.resolve("tokenizer.json"));
         if (c.optimizer() != null) {
@@ -71,10 +79,12 @@ public final class Checkpoint {
         Path dir = locate(runDir, slot);
         ModelSpec spec;
         TrainConfig train;
+        String data;
         try {
             var tree = JSON.readTree(dir.resolve("config.json").toFile());
             spec = JSON.treeToValue(tree.get("model"), ModelSpec.class);
             train = JSON.treeToValue(tree.get("train"), TrainConfig.class);
+            data = tree.hasNonNull("data") ? tree.get("data").asText() : null;
         } catch (IOException | RuntimeException e) {
             throw new IOException(dir.resolve("config.json") + ": not a minitape config (" + firstLine(e) + ")", e);
         }
@@ -101,7 +111,7 @@ public final class Checkpoint {
                 throw new IOException(dir.resolve(STATE) + ": not a minitape trainer state (" + firstLine(e) + ")", e);
             }
         }
-        return new Contents(spec, train, tokenizer, model, optimizer, state);
+        return new Contents(spec, train, data, tokenizer, model, optimizer, state);
     }
 
     /** The complete folder to load from, or an error saying what is missing. */

@@ -80,27 +80,38 @@ public final class MetricsLog {
         return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.6g", x);
     }
 
-    /** Reads a metrics.csv written by this class (for resuming). */
+    /**
+     * Reads a metrics.csv written by this class (for resuming). A malformed last line is what a crash in
+     * the middle of an append leaves, and is skipped; a malformed line before it is an error.
+     */
     public static List<Row> read(Path file, int extraColumns) {
         List<Row> out = new ArrayList<>();
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",", -1);
-                if (f.length != 5 + extraColumns) {
-                    throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected " + (5 + extraColumns)
-                            + " columns, found " + f.length);
-                }
-                double[] extra = new double[extraColumns];
-                for (int k = 0; k < extraColumns; k++) extra[k] = parse(f[5 + k]);
-                out.add(new Row(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]), extra));
-            }
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": not a metrics.csv written by minitape (" + e.getMessage() + ")");
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            try {
+                out.add(parseRow(lines.get(i), extraColumns));
+            } catch (IllegalArgumentException e) {
+                if (i == lines.size() - 1) break;
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage()
+                        + " (not a metrics.csv written by minitape)");
+            }
         }
         return out;
+    }
+
+    private static Row parseRow(String line, int extraColumns) {
+        String[] f = line.split(",", -1);
+        if (f.length != 5 + extraColumns) {
+            throw new IllegalArgumentException("expected " + (5 + extraColumns) + " columns, found " + f.length);
+        }
+        double[] extra = new double[extraColumns];
+        for (int k = 0; k < extraColumns; k++) extra[k] = parse(f[5 + k]);
+        return new Row(Integer.parseInt(f[0]), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]), extra);
     }
 
     private static double parse(String s) {

@@ -35,6 +35,7 @@ public final class Trainer {
     private final ModelSpec spec;
     private final Tokenizer tokenizer;
     private final TextDataset data;
+    private final String dataSource;              // recorded in checkpoints: a path, or null for the built-in corpus
     private final TrainConfig config;
     private final Path runDir;                    // null: nothing is written
     private final double floor;                   // the source's entropy per token, NaN if unknown
@@ -57,6 +58,13 @@ public final class Trainer {
 
     public Trainer(LanguageModel model, ModelSpec spec, Tokenizer tokenizer, TextDataset data, TrainConfig config,
                    Path runDir, double floor, TrainingListener listener) {
+        this(model, spec, tokenizer, data, null, config, runDir, floor, listener);
+    }
+
+    /** @param dataSource the training text's path, recorded in checkpoints (null: the built-in corpus) */
+    public Trainer(LanguageModel model, ModelSpec spec, Tokenizer tokenizer, TextDataset data, String dataSource,
+                   TrainConfig config, Path runDir, double floor, TrainingListener listener) {
+        this.dataSource = dataSource;
         this.model = model;
         this.spec = spec;
         this.tokenizer = tokenizer;
@@ -175,7 +183,7 @@ public final class Trainer {
     public void save(String slot) {
         long dropout = model.dropoutRng() == null ? 0 : model.dropoutRng().state();
         try {
-            Checkpoint.save(runDir, slot, new Checkpoint.Contents(spec, config, tokenizer, model, optimizer.state(),
+            Checkpoint.save(runDir, slot, new Checkpoint.Contents(spec, config, dataSource, tokenizer, model, optimizer.state(),
                     new TrainerState(step, batchRng.state(), dropout, bestValLoss)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint into " + runDir.resolve(slot) + ": " + e.getMessage(), e);
