@@ -115,4 +115,26 @@ class TrainerTest {
         var e = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("nothing-here"), Checkpoint.LATEST));
         assertTrue(e.getMessage().contains("nothing-here"), e.getMessage());
     }
+
+    @Test
+    void oneAndTwoThreadsGiveBitIdenticalRuns(@TempDir Path one, @TempDir Path two) throws IOException {
+        // Sizes at which the kernels do split work across threads (256 rows of width 64).
+        ModelSpec spec = new ModelSpec("gpt", TOK.vocabSize(), 32, 2, 4, 64, 0.1f, 0, 0);
+        TrainConfig c = new TrainConfig(8, 8, 32, 3e-3, 3e-4, 2, 0.1, 0.9, 0.99, 1.0, 0.1, null, 4, 2, 0, 9);
+        TextDataset d = new TextDataset(TOK.encode(TEXT), TOK.vocabSize(), 32);
+        int before = dev.minitape.core.kernels.Parallel.threads();
+        try {
+            dev.minitape.core.kernels.Parallel.setThreads(1);
+            new Trainer(spec.build(new Rng(8)), spec, TOK, d, c, one, Double.NaN, null).train();
+            dev.minitape.core.kernels.Parallel.setThreads(2);
+            new Trainer(spec.build(new Rng(8)), spec, TOK, d, c, two, Double.NaN, null).train();
+        } finally {
+            dev.minitape.core.kernels.Parallel.setThreads(before);
+        }
+        assertEquals(Files.readString(one.resolve("metrics.csv")).lines().map(TrainerTest::withoutSpeed).toList(),
+                Files.readString(two.resolve("metrics.csv")).lines().map(TrainerTest::withoutSpeed).toList());
+        Map<String, Parameter> a = Checkpoint.load(one, Checkpoint.LATEST).model().module().namedParameters();
+        Map<String, Parameter> b = Checkpoint.load(two, Checkpoint.LATEST).model().module().namedParameters();
+        a.forEach((name, p) -> assertArrayEquals(p.data(), b.get(name).data(), name));
+    }
 }
