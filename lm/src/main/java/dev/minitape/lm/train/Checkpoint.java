@@ -93,6 +93,13 @@ public final class Checkpoint {
             throw new IOException(dir + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model expects "
                     + spec.vocabSize() + "; the folder mixes files from different runs");
         }
+        // A hand-edited config could describe a model far larger than memory: check it against the
+        // weights file (4 bytes per value) before allocating anything.
+        long weightBytes = Files.size(dir.resolve("model.safetensors"));
+        if (spec.parameterCount() > weightBytes / 4) {
+            throw new IOException(dir.resolve("config.json") + ": describes a model of " + spec.parameterCount()
+                    + " parameters, but model.safetensors holds only " + weightBytes + " bytes; the folder mixes files from different runs");
+        }
         LanguageModel model = spec.build(new Rng(0));
         ModuleIo.load(model.module(), dir.resolve("model.safetensors"));
         OptimizerState optimizer = null;

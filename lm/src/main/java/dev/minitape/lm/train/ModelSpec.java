@@ -32,6 +32,22 @@ public record ModelSpec(String kind, int vocabSize, int blockSize, int nLayer, i
         return new ModelSpec("gpt", c.vocabSize(), c.blockSize(), c.nLayer(), c.nHead(), c.nEmbd(), c.dropout(), 0, 0);
     }
 
+    /**
+     * The number of learned values the model will have (a tied weight counted once), computed without
+     * building it: a loader checks it against the weights file before allocating anything.
+     */
+    public long parameterCount() {
+        // In double: a hand-edited config may hold sizes whose products overflow a long.
+        double v = vocabSize, t = blockSize, c = nEmbd, h = hidden;
+        double count = switch (kind) {
+            case "bigram" -> v * v;
+            case "mlp" -> (v + 1) * c + (context * c) * h + h + h * v + v;
+            // wte, wpe, per block: ln1, qkv, proj, ln2, fc, proj; then ln_f. The head is wte.
+            default -> v * c + t * c + nLayer * (2 * c + 3 * c * c + 3 * c + c * c + c + 2 * c + 4 * c * c + 4 * c + 4 * c * c + c) + 2 * c;
+        };
+        return count >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) count;
+    }
+
     /** A fresh model initialized from {@code rng}. */
     public LanguageModel build(Rng rng) {
         return switch (kind) {
