@@ -5,6 +5,7 @@ import dev.minitape.core.kernels.Parallel;
 import dev.minitape.lm.data.SyntheticCorpus;
 import dev.minitape.lm.data.TextDataset;
 import dev.minitape.lm.data.TextFiles;
+import dev.minitape.lm.data.TokenArray;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.sample.Sampler;
 import dev.minitape.lm.sample.SamplingOptions;
@@ -94,8 +95,13 @@ final class TrainCommand implements Callable<Integer> {
             case "bpe" -> ByteBpeTokenizer.train(bytes, vocabSize);
             default -> throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + tokenizer + "'");
         };
-        int[] tokens = source != null && tok instanceof CharTokenizer ? tok.encode(source) : tok.encodeBytes(bytes);
-        double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.length;
+        // Tokens stored once and compactly; the raw text is dropped as soon as it is encoded.
+        TokenArray tokens = source != null && tok instanceof CharTokenizer ? TokenArray.encodeByPieces(source, tok)
+                : TokenArray.of(tok.encodeBytes(bytes), tok.vocabSize());
+        double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.size();
+        String firstChar = source == null || source.isEmpty() ? "\n" : source.substring(0, Character.charCount(source.codePointAt(0)));
+        bytes = null;
+        source = null;
 
         // The model and the run
         ModelSpec spec = resumed != null ? resumed.spec()
@@ -140,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("run folder: " + runDir.toAbsolutePath());
         if (sampleTokens > 0) {
             System.out.println("sample:");
-            int[] prompt = tok.encode(data == null ? "The" : source != null ? source.substring(0, 1) : "\n");
+            int[] prompt = tok.encode(data == null ? "The" : firstChar);
             int[] ids = Sampler.generate(lm, prompt, sampleTokens, new SamplingOptions(0.8, 0, 1.0), new Rng(seed), null);
             System.out.println(tok.decode(prompt) + tok.decode(ids));
         }

@@ -5,22 +5,25 @@ import dev.minitape.core.Rng;
 /**
  * A tokenized text split into training (the first 90%) and validation (the last 10%) tokens, served as
  * random windows of blockSize + 1 tokens: a window's first T tokens are the inputs, its last T the
- * targets.
+ * targets. The tokens are stored once, two bytes each when the vocabulary allows (V ≤ 65,536).
  */
 public final class TextDataset {
-    private final int[] train;
-    private final int[] validation;
+    private final TokenArray tokens;
+    private final int cut;                        // tokens [0, cut) train, [cut, size) validate
     private final int vocabSize;
 
     /** Splits {@code tokens} at 90%. Both parts must hold at least one window of blockSize + 1 tokens. */
     public TextDataset(int[] tokens, int vocabSize, int blockSize) {
-        int cut = (int) (tokens.length * 0.9);
-        this.train = java.util.Arrays.copyOfRange(tokens, 0, cut);
-        this.validation = java.util.Arrays.copyOfRange(tokens, cut, tokens.length);
+        this(TokenArray.of(tokens, vocabSize), vocabSize, blockSize);
+    }
+
+    public TextDataset(TokenArray tokens, int vocabSize, int blockSize) {
+        this.tokens = tokens;
+        this.cut = (int) (tokens.size() * 0.9);
         this.vocabSize = vocabSize;
         int need = blockSize + 1;
-        if (validation.length < need) {
-            throw new IllegalArgumentException("the text has " + tokens.length + " tokens: too short for a block of "
+        if (tokens.size() - cut < need) {
+            throw new IllegalArgumentException("the text has " + tokens.size() + " tokens: too short for a block of "
                     + blockSize + " (the last 10% used for validation needs at least " + need
                     + " tokens, so the text needs about " + (need * 10) + "); use a longer text or a smaller --block-size");
         }
@@ -31,34 +34,35 @@ public final class TextDataset {
     }
 
     public int trainTokens() {
-        return train.length;
+        return cut;
     }
 
     public int validationTokens() {
-        return validation.length;
+        return tokens.size() - cut;
     }
 
     /** B random training windows, from {@code rng}. */
     public Batch trainBatch(int batchSize, int blockSize, Rng rng) {
-        return sample(train, batchSize, blockSize, rng);
+        return sample(0, cut, batchSize, blockSize, rng);
     }
 
     /** B random validation windows, from {@code rng}. */
     public Batch validationBatch(int batchSize, int blockSize, Rng rng) {
-        return sample(validation, batchSize, blockSize, rng);
+        return sample(cut, tokens.size(), batchSize, blockSize, rng);
     }
 
-    private static Batch sample(int[] tokens, int batchSize, int blockSize, Rng rng) {
-        int starts = tokens.length - blockSize;
+    /** Windows inside tokens [from, to). */
+    private Batch sample(int from, int to, int batchSize, int blockSize, Rng rng) {
+        int starts = to - from - blockSize;
         if (starts < 1) {
-            throw new IllegalArgumentException("TextDataset: " + tokens.length + " tokens cannot fill a window of "
+            throw new IllegalArgumentException("TextDataset: " + (to - from) + " tokens cannot fill a window of "
                     + (blockSize + 1));
         }
         int[] x = new int[batchSize * blockSize], y = new int[batchSize * blockSize];
         for (int b = 0; b < batchSize; b++) {
-            int at = rng.nextInt(starts);
-            System.arraycopy(tokens, at, x, b * blockSize, blockSize);
-            System.arraycopy(tokens, at + 1, y, b * blockSize, blockSize);
+            int at = from + rng.nextInt(starts);
+            tokens.copy(at, x, b * blockSize, blockSize);
+            tokens.copy(at + 1, y, b * blockSize, blockSize);
         }
         return new Batch(x, y, batchSize, blockSize);
     }
