@@ -3,9 +3,9 @@ package dev.minitape.core;
 import java.util.function.Function;
 
 /**
- * Checks the tape's gradients of any function against central finite differences. The function may
- * return any shape: it is reduced to the scalar L = Σ rᵢ·yᵢ with fixed random weights r, so every
- * output element is checked. For each element x_j of each input that requires grad:
+ * Checks the tape's gradients of any function against central finite differences. A scalar function
+ * is checked as it is; one of any other shape is reduced to the scalar L = Σ rᵢ·yᵢ with fixed random
+ * weights r, so every output element is checked. For each element x_j of each input that requires grad:
  * <pre>  numeric_j = (L(x_j + h) − L(x_j − h)) / (2h)      (L evaluated in float, differenced in double)</pre>
  * The report holds both gradients, the worst |analytic − numeric| and the worst relative error
  * |analytic − numeric| / max(|analytic|, |numeric|). The inputs' own gradients are left as they were.
@@ -86,6 +86,7 @@ public final class GradCheck {
         try (var off = Tape.noGrad()) {
             n = f.apply(inputs).numel();
         }
+        if (n == 1) return new float[] {1f};               // a scalar function: its own gradient
         Rng rng = new Rng(0x5EEDL);
         float[] r = new float[n];
         for (int i = 0; i < n; i++) r[i] = rng.nextFloat() * 2f - 1f;

@@ -135,6 +135,11 @@ public final class Tape implements AutoCloseable {
         return sb.append("}\n").toString();
     }
 
+    /** The number of the op on this tape that produced {@code t}, or −1 for a leaf or a tensor of another tape. */
+    public int indexOf(Tensor t) {
+        return t == null ? -1 : t.tapeIndexOn(this);
+    }
+
     private String inputLabel(Tensor in) {
         if (in == null) return "null";
         int at = in.tapeIndexOn(this);

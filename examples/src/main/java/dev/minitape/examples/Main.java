@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "minitape", mixinStandardHelpOptions = true, version = "minitape 0.1.0",
         description = "Train tiny language models and see how backprop through softmax works.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class,
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

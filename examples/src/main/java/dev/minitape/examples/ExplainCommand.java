@@ -1,0 +1,236 @@
+package dev.minitape.examples;
+
+import dev.minitape.core.CrossEntropy;
+import dev.minitape.core.GradCheck;
+import dev.minitape.core.Info;
+import dev.minitape.core.Reduction;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code minitape explain}: backprop through softmax and cross-entropy on one small example, every
+ * number shown and checked three ways (the tape, the formula, finite differences).
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Walk through softmax, cross-entropy and its gradient on a small example, number by number.",
+                "Default: three next-word candidates (dog, cat, ball) with p = (0.2, 0.5, 0.3); the true word is cat."})
+final class ExplainCommand implements Callable<Integer> {
+    @Option(names = "--logits", split = ",", description = "The model's scores, comma-separated (default: ln 0.2, ln 0.5, ln 0.3).")
+    float[] logits;
+    @Option(names = "--names", split = ",", description = "A name per class (default: dog,cat,ball or c0,c1,...).")
+    String[] names;
+    @Option(names = "--target", defaultValue = "1", description = "The true class's index (default: ${DEFAULT-VALUE}, cat).")
+    int target;
+    @Option(names = "--label-smoothing", defaultValue = "0.1", description = "ε for the label smoothing section (default: ${DEFAULT-VALUE}).")
+    double smoothing;
+    @Option(names = "--weights", split = ",", description = "Class weights for the weights section (default: 1,2,0.5 for three classes).")
+    float[] weights;
+    @Option(names = "--lr", defaultValue = "1.0", description = "Step size of the gradient-descent step (default: ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--dot", paramLabel = "FILE", description = "Write the recorded graph as Graphviz DOT.")
+    Path dot;
+    @Option(names = "--trace", description = "Print each backward step as the tape replays it.")
+    boolean trace;
+
+    private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+    @Override
+    public Integer call() throws Exception {
+        float[] z = logits != null ? logits : new float[] {(float) Math.log(0.2), (float) Math.log(0.5), (float) Math.log(0.3)};
+        int v = z.length;
+        if (v < 2) throw new IllegalArgumentException("--logits needs at least two classes, got " + v);
+        for (float x : z) if (!Float.isFinite(x)) throw new IllegalArgumentException("--logits must be finite numbers, got " + x);
+        String[] label = names != null ? names : v == 3 ? new String[] {"dog", "cat", "ball"} : defaultNames(v);
+        if (label.length != v) throw new IllegalArgumentException("--names gives " + label.length + " names for " + v + " classes");
+        if (target < 0 || target >= v) throw new IllegalArgumentException("--target " + target + " is not a class index 0.." + (v - 1));
+        if (!(smoothing >= 0 && smoothing <= 1)) throw new IllegalArgumentException("--label-smoothing must be in [0, 1], got " + smoothing);
+        float[] w = weights != null ? weights : v == 3 ? new float[] {1f, 2f, 0.5f} : ones(v);
+        if (w.length != v) throw new IllegalArgumentException("--weights gives " + w.length + " weights for " + v + " classes");
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
+
+        double[] p = softmax(z);
+        prediction(z, p, label);
+        loss(p, label);
+        gradient(z, p, label);
+        step(z, label);
+        smoothing(z, p, label);
+        weights(z, p, label, w);
+        decomposition(p, label);
+        return 0;
+    }
+
+    private void section(String title) {
+        out.println();
+        out.println(title);
+        out.println("=".repeat(title.length()));
+    }
+
+    /** Softmax turns scores into probabilities; each word's surprise is −log p. */
+    private void prediction(float[] z, double[] p, String[] label) {
+        section("1. The prediction: p = softmax(z), p_i = e^(z_i) / Σ_j e^(z_j)");
+        Table t = new Table("word", "logit z", "p", "−ln p (nats)", "−log₂ p (bits)");
+        for (int i = 0; i < z.length; i++) {
+            t.row(label[i] + (i == target ? " (true)" : ""), (double) z[i], p[i], Info.information(p[i]), Info.information(p[i], Info.Unit.BITS));
+        }
+        t.print(out);
+        out.printf(Locale.ROOT, "entropy of the prediction H(p) = −Σ p ln p = %.4f nats = %.4f bits%n",
+                Info.entropy(p), Info.entropy(p, Info.Unit.BITS));
+        out.printf(Locale.ROOT, "(a fair coin has %.4f bit; a certain event %.4f)%n",
+                Info.entropy(new double[] {0.5, 0.5}, Info.Unit.BITS), Info.entropy(new double[] {1, 0}, Info.Unit.BITS));
+    }
+
+    /** Cross-entropy against a one-hot target is the surprise of the true word. */
+    private void loss(double[] p, String[] label) {
+        section("2. The loss: cross-entropy with the one-hot target = −ln p(" + label[target] + ")");
+        double l = -Math.log(p[target]);
+        out.printf(Locale.ROOT, "loss = −ln %.4f = %.4f nats%n", p[target], l);
+        out.printf(Locale.ROOT, "were p(%s) 0.8 instead, the loss would be −ln 0.8 = %.4f: more confidence in the truth, less loss%n",
+                label[target], -Math.log(0.8));
+    }
+
+    /** The same gradient three ways. */
+    private void gradient(float[] z, double[] p, String[] label) throws Exception {
+        section("3. The gradient: ∂loss/∂z_i = p_i − [i = target]");
+        Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            // The unfused composition, so the tape shows each op: log-softmax, pick the target, negate.
+            Tensor loss = logits.logSoftmax(-1).gather(1, new int[] {target}).neg().sum();
+            if (trace) {
+                out.println("backward, step by step (the tape replays its ops in reverse):");
+                tape.onReplay((i, op, o, dy, inputs) -> {
+                    int from = tape.indexOf(inputs.get(0));
+                    out.printf(Locale.ROOT, "  #%d %-10s dy = %s  →  gradient of %s = %s%n", i, op, fmt(dy),
+                            from < 0 ? "z" : "#" + from, fmt(inputs.get(0).grad().toArray()));
+                });
+            }
+            loss.backward();
+            if (dot != null) {
+                Files.writeString(dot, tape.toDot());
+                out.println("wrote the graph to " + dot + " (render with: dot -Tpng " + dot + " -o graph.png)");
+            }
+            out.println("what the tape recorded:");
+            tape.describe().lines().forEach(line -> out.println("  " + line));
+        }
+        float[] tapeGrad = logits.grad().toArray();
+        Tensor fresh = Tensor.of(z, 1, z.length).requiresGrad(true);
+        CrossEntropy ce = CrossEntropy.builder().build();
+        GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), fresh);
+        Table t = new Table("word", "tape", "p − onehot", "finite difference");
+        for (int i = 0; i < z.length; i++) {
+            t.row(label[i], (double) tapeGrad[i], p[i] - (i == target ? 1 : 0), numeric.numeric()[0][i]);
+        }
+        t.print(out);
+        out.printf(Locale.ROOT, "largest disagreement: %.2g (tape vs finite differences)%n", numeric.maxAbsError());
+    }
+
+    /** One gradient-descent step lowers the loss. */
+    private void step(float[] z, String[] label) {
+        section(String.format(Locale.ROOT, "4. One gradient-descent step: z ← z − %.3g·(p − onehot)", lr));
+        double[] p = softmax(z);
+        float[] next = new float[z.length];
+        for (int i = 0; i < z.length; i++) next[i] = (float) (z[i] - lr * (p[i] - (i == target ? 1 : 0)));
+        double[] q = softmax(next);
+        Table t = new Table("word", "z before", "z after", "p before", "p after");
+        for (int i = 0; i < z.length; i++) t.row(label[i], (double) z[i], (double) next[i], p[i], q[i]);
+        t.print(out);
+        out.printf(Locale.ROOT, "loss %.4f → %.4f%n", -Math.log(p[target]), -Math.log(q[target]));
+    }
+
+    /** Label smoothing: a softer target, a gradient that stops pushing at the smoothed distribution. */
+    private void smoothing(float[] z, double[] p, String[] label) {
+        int v = z.length;
+        double eps = smoothing;
+        section(String.format(Locale.ROOT, "5. Label smoothing ε = %.3g: target q = (1 − ε)·onehot + ε/V", eps));
+        double[] q = new double[v];
+        for (int i = 0; i < v; i++) q[i] = (1 - eps) * (i == target ? 1 : 0) + eps / v;
+        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(eps).build();
+        float[][] lg = lossAndGrad(ce, z);
+        Table t = new Table("word", "q (smoothed target)", "p", "gradient (tape)", "p − q");
+        for (int i = 0; i < v; i++) t.row(label[i], q[i], p[i], (double) lg[1][i], p[i] - q[i]);
+        t.print(out);
+        out.printf(Locale.ROOT, "loss = −Σ q ln p = %.4f nats (the tape: %.4f)%n", Info.crossEntropy(q, p), lg[0][0]);
+        out.printf(Locale.ROOT, "the gradient is zero, and the loss smallest, at p = q: the minimum is H(q) = %.4f nats%n", Info.entropy(q));
+    }
+
+    /** Class weights scale a position's loss and gradient by w_y, and the mean divides by Σ w_y. */
+    private void weights(float[] z, double[] p, String[] label, float[] w) {
+        section("6. Class weights: loss_n = w_y·(−ln p_y); the mean divides by Σ_n w_(y_n)");
+        CrossEntropy weighted = CrossEntropy.builder().classWeights(w).reduction(Reduction.SUM).build();
+        float[][] lg = lossAndGrad(weighted, z);
+        out.printf(Locale.ROOT, "the weight of %s is %.4g: loss %.4f = %.4g × %.4f, and every gradient entry is scaled by it:%n",
+                label[target], w[target], lg[0][0], w[target], -Math.log(p[target]));
+        Table t = new Table("word", "weight", "gradient (tape)", "w_y·(p − onehot)");
+        for (int i = 0; i < z.length; i++) t.row(label[i], (double) w[i], (double) lg[1][i], w[target] * (p[i] - (i == target ? 1 : 0)));
+        t.print(out);
+        // A batch of two positions: the true word, and the next class. The weighted mean divides by Σ w_y.
+        int other = (target + 1) % z.length;
+        float[] two = new float[2 * z.length];
+        System.arraycopy(z, 0, two, 0, z.length);
+        System.arraycopy(z, 0, two, z.length, z.length);
+        float mean = CrossEntropy.builder().classWeights(w).build().apply(Tensor.of(two, 2, z.length), new int[] {target, other}).item();
+        double num = w[target] * -Math.log(p[target]) + w[other] * -Math.log(p[other]);
+        out.printf(Locale.ROOT, "a batch of two positions, targets %s and %s: mean = (%.4f + %.4f) / (%.4g + %.4g) = %.4f (minitape: %.4f)%n",
+                label[target], label[other], w[target] * -Math.log(p[target]), w[other] * -Math.log(p[other]), w[target], w[other],
+                num / (w[target] + w[other]), mean);
+    }
+
+    /** H(q, p) = H(q) + D(q‖p) on the smoothed target q and the prediction p. */
+    private void decomposition(double[] p, String[] label) {
+        int v = p.length;
+        double[] q = new double[v];
+        for (int i = 0; i < v; i++) q[i] = (1 - smoothing) * (i == target ? 1 : 0) + smoothing / v;
+        section("7. Cross-entropy = entropy + KL divergence: H(q, p) = H(q) + D(q‖p)");
+        double h = Info.entropy(q), d = Info.kl(q, p), hqp = Info.crossEntropy(q, p);
+        out.printf(Locale.ROOT, "with q the smoothed target and p the prediction: %.4f = %.4f + %.4f nats%n", hqp, h, d);
+        out.println("H(q) is what no model can remove; training can only shrink D(q‖p), which is 0 exactly when p = q.");
+        out.printf(Locale.ROOT, "and H(p, q) = %.4f ≠ H(q, p): cross-entropy is not symmetric.%n", Info.crossEntropy(p, q));
+    }
+
+    /** The loss of the example under {@code ce} and its gradient, from the tape. */
+    private float[][] lossAndGrad(CrossEntropy ce, float[] z) {
+        Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
+        float loss;
+        try (Tape tape = Tape.start()) {
+            Tensor l = ce.apply(logits, new int[] {target});
+            loss = l.item();
+            l.backward();
+        }
+        return new float[][] {{loss}, logits.grad().toArray()};
+    }
+
+    private static double[] softmax(float[] z) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float x : z) max = Math.max(max, x);
+        double[] p = new double[z.length];
+        for (int i = 0; i < z.length; i++) sum += p[i] = Math.exp(z[i] - max);
+        for (int i = 0; i < z.length; i++) p[i] /= sum;
+        return p;
+    }
+
+    private static String[] defaultNames(int v) {
+        String[] n = new String[v];
+        for (int i = 0; i < v; i++) n[i] = "c" + i;
+        return n;
+    }
+
+    private static float[] ones(int v) {
+        float[] w = new float[v];
+        Arrays.fill(w, 1f);
+        return w;
+    }
+
+    private static String fmt(float[] x) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < x.length; i++) sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.4f", x[i]));
+        return sb.append(']').toString();
+    }
+}

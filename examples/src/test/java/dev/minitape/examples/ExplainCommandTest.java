@@ -1,0 +1,73 @@
+package dev.minitape.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The explain walk-through shows the numbers the guide and the tests promise. */
+class ExplainCommandTest {
+
+    private static String explain(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "explain";
+        System.arraycopy(args, 0, all, 1, args.length);
+        CliErrorsTest.Outcome o = CliErrorsTest.cli(all);
+        assertEquals(0, o.code(), o.err());
+        return o.out();
+    }
+
+    /** A table row: the word then the numbers, e.g. "dog  0.2000  0.2000  0.2000". */
+    private static boolean hasRow(String out, String word, String... numbers) {
+        String regex = "(?m)^\\s+" + Pattern.quote(word) + "\\s+" + String.join("\\s+", numbers) + "\\s*$";
+        return Pattern.compile(regex).matcher(out).find();
+    }
+
+    @Test
+    void theCatExampleNumberByNumber() {
+        String out = explain();
+        assertTrue(out.contains("loss = −ln 0.5000 = 0.6931 nats"), out);
+        assertTrue(out.contains("−ln 0.8 = 0.2231"), out);
+        assertTrue(out.contains("a fair coin has 1.0000 bit; a certain event 0.0000"), out);
+        // the gradient three ways: tape, p − onehot, finite differences
+        assertTrue(hasRow(out, "dog", "0.2000", "0.2000", "0.2000"), out);
+        assertTrue(hasRow(out, "cat", "-0.5000", "-0.5000", "-0.5000"), out);
+        assertTrue(hasRow(out, "ball", "0.3000", "0.3000", "0.3000"), out);
+        // label smoothing: tape gradient equals p − q
+        assertTrue(hasRow(out, "cat", "0.9333", "0.5000", "-0.4333", "-0.4333"), out);
+        // class weights: the weighted mean divides by Σ w_y
+        assertTrue(out.contains("= 0.7953 (minitape: 0.7953)"), out);
+        assertTrue(out.contains("0.7407 = 0.2911 + 0.4496 nats"), out);
+    }
+
+    @Test
+    void usersCanBringTheirOwnNumbers() {
+        String out = explain("--logits", "2.0,1.0,0.1", "--target", "0", "--label-smoothing", "0.2", "--weights", "1,1,3",
+                "--names", "a,b,c");
+        // softmax(2, 1, 0.1) = (0.6590, 0.2424, 0.0986)
+        assertTrue(hasRow(out, "a (true)", "2.0000", "0.6590", "0.4170", "0.6016"), out);
+        assertTrue(out.contains("loss = −ln 0.6590 = 0.4170 nats"), out);
+    }
+
+    @Test
+    void traceAndDotShowTheTape(@TempDir Path tmp) throws IOException {
+        Path dot = tmp.resolve("g.dot");
+        String out = explain("--trace", "--dot", dot.toString());
+        assertTrue(out.contains("#0 logSoftmax dy = [0.0000, -1.0000, 0.0000]  →  gradient of z = [0.2000, -0.5000, 0.3000]"), out);
+        assertTrue(out.contains("#1 gather(#0 [1, 3]) -> [1, 1]"), out);
+        String graph = Files.readString(dot);
+        assertTrue(graph.startsWith("digraph tape {") && graph.contains("op0 -> op1;"), graph);
+    }
+
+    @Test
+    void badNumbersAreExplained() {
+        CliErrorsTest.fails(2, "--target 5 is not a class index 0..2", "explain", "--target", "5");
+        CliErrorsTest.fails(2, "--logits", "explain", "--logits", "1,x,3");
+        CliErrorsTest.fails(2, "--weights gives 2 weights for 3 classes", "explain", "--weights", "1,2");
+    }
+}
