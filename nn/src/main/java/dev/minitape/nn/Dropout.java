@@ -19,6 +19,11 @@ public final class Dropout extends Module implements Layer {
         return isTraining() && p > 0 ? x.dropout(p, rng) : x;
     }
 
+    /** Whether it drops anything when training (p > 0). */
+    public boolean active() {
+        return p > 0;
+    }
+
     @Override
     protected String describe() {
         return "p=" + p;

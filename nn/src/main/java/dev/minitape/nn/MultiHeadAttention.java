@@ -2,6 +2,7 @@ package dev.minitape.nn;
 
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
+import dev.minitape.core.ops.Attention;
 
 /**
  * Multi-head scaled dot-product attention, self or cross:
@@ -9,8 +10,10 @@ import dev.minitape.core.Tensor;
  *   Q = x·W_q,  K = m·W_k,  V = m·W_v     (m = x for self-attention, the encoder output for cross)
  *   head_h = softmax(Q_h·K_hᵀ/√hd + mask)·V_h        y = concat(head_1..H)·W_projᵀ + b
  * </pre>
- * Masked scores are set to −1e9 before the softmax, so a query whose keys are all masked gets a
- * uniform (finite) distribution instead of NaN. Self-attention projects q, k, v with one Linear
+ * Without a cache (training, evaluation) it runs the fused {@link Attention#multiHead} op, where a
+ * query whose keys are all masked attends to nothing (output 0); with a cache (incremental decoding) or
+ * attention dropout, the composite path, where masked scores are −1e9 before the softmax. Either way
+ * no NaN appears where PyTorch's −∞ masking gives one. Self-attention projects q, k, v with one Linear
  * ({@code qkv}); cross-attention has {@code q} and {@code kv}.
  */
 public final class MultiHeadAttention extends Module {
@@ -56,65 +59,98 @@ public final class MultiHeadAttention extends Module {
                     : "self-attention takes no memory"));
         }
         int b = x.size(0), t = x.size(1);
-        Tensor qh, kh, vh;
-        int past = cache == null ? 0 : cache.length();
+        if (attnDropout.isTraining() && attnDropout.active()) {
+            if (cache != null) throw new IllegalArgumentException("MultiHeadAttention: a KV cache is for inference; call eval() first");
+            return composite(x, memory, causal, keyPadding, b, t);
+        }
+        // The fused path: heads read straight from the projections' rows, nothing transposed or copied.
+        Tensor qs, ks, vs;
+        int qCol = 0, kCol, vCol, past = 0;
         if (!cross) {
-            Tensor all = qkv.forward(x);                                   // (B, T, 3C)
+            Tensor all = qkv.forward(x);                                       // (B, T, 3C): q | k | v
+            if (cache == null) {
+                qs = ks = vs = all;
+                kCol = dim;
+                vCol = 2 * dim;
+            } else {
+                past = cache.length();
+                Tensor kNew = all.slice(2, dim, 2 * dim), vNew = all.slice(2, 2 * dim, 3 * dim);
+                cache.keys = past == 0 ? kNew : Tensor.concat(1, cache.keys, kNew);
+                cache.values = past == 0 ? vNew : Tensor.concat(1, cache.values, vNew);
+                qs = all;
+                ks = cache.keys;
+                vs = cache.values;
+                kCol = vCol = 0;
+            }
+        } else {
+            qs = q.forward(x);
+            Tensor both;                                                       // (B, S, 2C): k | v
+            if (cache != null && cache.length() > 0) {
+                both = cache.keys;                                             // the memory's, computed once
+            } else {
+                both = kv.forward(memory);
+                if (cache != null) cache.keys = both;
+            }
+            ks = vs = both;
+            kCol = 0;
+            vCol = dim;
+        }
+        Tensor y = Attention.multiHead(qs, qCol, ks, kCol, vs, vCol, heads, dim, causal, past, keyPadding);
+        return residDropout.forward(proj.forward(y));
+    }
+
+    /**
+     * Attention from tensor ops, for training with attention dropout (the fused op has none): the same
+     * result as the fused path, including 0 for a query with no visible key.
+     */
+    private Tensor composite(Tensor x, Tensor memory, boolean causal, Tensor keyPadding, int b, int t) {
+        Tensor qh, kh, vh;
+        if (!cross) {
+            Tensor all = qkv.forward(x);
             qh = split(all.slice(2, 0, dim), b, t);
             kh = split(all.slice(2, dim, 2 * dim), b, t);
             vh = split(all.slice(2, 2 * dim, 3 * dim), b, t);
-            if (cache != null) {
-                if (past > 0) {
-                    kh = Tensor.concat(2, cache.keys, kh);
-                    vh = Tensor.concat(2, cache.values, vh);
-                }
-                cache.keys = kh;
-                cache.values = vh;
-            }
         } else {
+            int s = memory.size(1);
+            Tensor both = kv.forward(memory);
             qh = split(q.forward(x), b, t);
-            if (cache != null && cache.length() > 0) {
-                kh = cache.keys;                                           // the memory's, computed once
-                vh = cache.values;
-            } else {
-                int s = memory.size(1);
-                Tensor both = kv.forward(memory);
-                kh = split(both.slice(2, 0, dim), b, s);
-                vh = split(both.slice(2, dim, 2 * dim), b, s);
-                if (cache != null) {
-                    cache.keys = kh;
-                    cache.values = vh;
-                }
-            }
-            past = 0;
+            kh = split(both.slice(2, 0, dim), b, s);
+            vh = split(both.slice(2, dim, 2 * dim), b, s);
         }
         int s = kh.size(2);
         Tensor scores = qh.matmul(kh.transpose(2, 3)).mul((float) (1 / Math.sqrt(headDim)));   // (B, H, T, S)
-        if (causal) scores = scores.maskedFill(causalMask(t, s, past), MASKED);
-        if (keyPadding != null) {
-            if (keyPadding.dim() != 2 || keyPadding.size(0) != b || keyPadding.size(1) != s) {
-                throw new IllegalArgumentException("MultiHeadAttention: key padding mask of shape "
-                        + java.util.Arrays.toString(keyPadding.shape()) + " does not match (B, S) = (" + b + ", " + s + ")");
+        float[] hidden = new float[b * t * s];                                             // (B, 1, T, S)
+        for (int bi = 0; bi < b; bi++) {
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < s; j++) {
+                    boolean future = causal && j > i, padded = keyPadding != null && keyPadding.data()[bi * s + j] != 0f;
+                    if (future || padded) hidden[(bi * t + i) * s + j] = 1f;
+                }
             }
-            scores = scores.maskedFill(keyPadding.reshape(b, 1, 1, s), MASKED);
         }
-        Tensor attn = attnDropout.forward(scores.softmax(-1));
-        Tensor y = attn.matmul(vh).permute(0, 2, 1, 3).reshape(b, t, dim);  // (B, T, C)
+        Tensor mask = new Tensor(hidden, b, 1, t, s);
+        Tensor attn = scores.maskedFill(mask, MASKED).softmax(-1).mul(visibleRows(hidden, b, t, s));
+        Tensor y = attnDropout.forward(attn).matmul(vh).permute(0, 2, 1, 3).reshape(b, t, dim);
         return residDropout.forward(proj.forward(y));
+    }
+
+    /** (B, 1, T, 1): 0 for a query whose keys are all hidden, 1 otherwise. */
+    private static Tensor visibleRows(float[] hidden, int b, int t, int s) {
+        float[] rows = new float[b * t];
+        for (int r = 0; r < b * t; r++) {
+            for (int j = 0; j < s; j++) {
+                if (hidden[r * s + j] == 0f) {
+                    rows[r] = 1f;
+                    break;
+                }
+            }
+        }
+        return new Tensor(rows, b, 1, t, 1);
     }
 
     /** (B, T, C) → (B, H, T, hd) */
     private Tensor split(Tensor x, int b, int t) {
         return x.reshape(b, t, heads, headDim).permute(0, 2, 1, 3);
-    }
-
-    /** (T, S) with 1 where key j is after query i's absolute position past + i. */
-    static Tensor causalMask(int t, int s, int past) {
-        float[] m = new float[t * s];
-        for (int i = 0; i < t; i++) {
-            for (int j = past + i + 1; j < s; j++) m[i * s + j] = 1f;
-        }
-        return new Tensor(m, t, s);
     }
 
     @Override
