@@ -33,24 +33,24 @@ public final class AttentionKernel {
                                int past, boolean causal, float[] keyPad, float scale) {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
-            float[] row = new float[s];
+            float[] row = new float[s], kT = new float[hd * s];
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
+                transpose(kT, k, b, s, h, hd);
                 for (int i = 0; i < t; i++) {
                     int qi = q.at(b, i, t, h, hd);
                     int visible = causal ? Math.min(s, past + i + 1) : s;
-                    // scores of visible keys; masked keys are −∞
+                    // row_j = scale·Σ_d q_id·k_jd, summed over d with j innermost (contiguous in kT)
+                    java.util.Arrays.fill(row, 0, visible, 0f);
+                    for (int d = 0; d < hd; d++) {
+                        float qd = q.data()[qi + d] * scale;
+                        int at = d * s;
+                        for (int j = 0; j < visible; j++) row[j] += qd * kT[at + j];
+                    }
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < s; j++) {
-                        if (j >= visible || keyPad != null && keyPad[b * s + j] != 0f) {
-                            row[j] = Float.NEGATIVE_INFINITY;
-                            continue;
-                        }
-                        int kj = k.at(b, j, s, h, hd);
-                        float dot = 0f;
-                        for (int d = 0; d < hd; d++) dot += q.data()[qi + d] * k.data()[kj + d];
-                        row[j] = dot * scale;
-                        max = Math.max(max, row[j]);
+                        if (j >= visible || keyPad != null && keyPad[b * s + j] != 0f) row[j] = Float.NEGATIVE_INFINITY;
+                        else max = Math.max(max, row[j]);
                     }
                     int pRow = (bh * t + i) * s, yRow = (b * t + i) * c + h * hd;
                     if (max == Float.NEGATIVE_INFINITY) continue;      // nothing visible: P and Y stay 0
@@ -73,41 +73,49 @@ public final class AttentionKernel {
         });
     }
 
-    /** Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. */
+    /** xT[d·s + j] = head h's column d of row j of x (batch b), so loops over j run contiguously. */
+    private static void transpose(float[] xT, Rows x, int b, int s, int h, int hd) {
+        for (int j = 0; j < s; j++) {
+            int at = x.at(b, j, s, h, hd);
+            for (int d = 0; d < hd; d++) xT[d * s + j] = x.data()[at + d];
+        }
+    }
+
+    /**
+     * Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. Per query
+     * row i: dP_i = G_i·Vᵀ (over a transposed copy of V, so the loop runs along keys), then for each
+     * visible key j: dV_j += P_ij·G_i, dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)·scale, dQ_i += dS_ij·K_j,
+     * dK_j += dS_ij·Q_i.
+     */
     public static void backward(Rows dq, Rows dk, Rows dv, float[] dy, float[] p, Rows q, Rows k, Rows v,
                                 int batch, int t, int s, int heads, int hd, float scale) {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
-            float[] dp = new float[s];
+            float[] dp = new float[s], vT = new float[hd * s];
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
+                transpose(vT, v, b, s, h, hd);
                 for (int i = 0; i < t; i++) {
                     int pRow = (bh * t + i) * s, yRow = (b * t + i) * c + h * hd;
-                    // dP_ij = G_i·V_j and the row's Σ_j P_ij·dP_ij; dV_j += P_ij·G_i
-                    double dot = 0;
-                    for (int j = 0; j < s; j++) {
-                        float pj = p[pRow + j];
-                        if (pj == 0f) {
-                            dp[j] = 0f;
-                            continue;
-                        }
-                        int vj = v.at(b, j, s, h, hd);
-                        float g = 0f;
-                        for (int d = 0; d < hd; d++) g += dy[yRow + d] * v.data()[vj + d];
-                        dp[j] = g;
-                        dot += (double) pj * g;
-                        if (dv != null) {
-                            int dvj = dv.at(b, j, s, h, hd);
-                            for (int d = 0; d < hd; d++) dv.data()[dvj + d] += pj * dy[yRow + d];
-                        }
+                    java.util.Arrays.fill(dp, 0f);
+                    for (int d = 0; d < hd; d++) {
+                        float g = dy[yRow + d];
+                        int at = d * s;
+                        for (int j = 0; j < s; j++) dp[j] += g * vT[at + j];
                     }
+                    double dot = 0;
+                    for (int j = 0; j < s; j++) dot += (double) p[pRow + j] * dp[j];
                     float rowDot = (float) dot;
                     int qi = q.at(b, i, t, h, hd);
                     int dqi = dq == null ? 0 : dq.at(b, i, t, h, hd);
                     for (int j = 0; j < s; j++) {
                         float pj = p[pRow + j];
                         if (pj == 0f) continue;
-                        float ds = pj * (dp[j] - rowDot) * scale;        // dS_ij, with the score's scale
+                        if (dv != null) {
+                            int dvj = dv.at(b, j, s, h, hd);
+                            for (int d = 0; d < hd; d++) dv.data()[dvj + d] += pj * dy[yRow + d];
+                        }
+                        float ds = pj * (dp[j] - rowDot) * scale;
                         int kj = k.at(b, j, s, h, hd);
                         if (dq != null) for (int d = 0; d < hd; d++) dq.data()[dqi + d] += ds * k.data()[kj + d];
                         if (dk != null) {
