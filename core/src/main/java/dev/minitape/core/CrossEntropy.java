@@ -138,11 +138,9 @@ public final class CrossEntropy {
     private Output run(Tensor logits, Geometry geo, Targets targets, float[] rowWeight, boolean[] kept) {
         int n = geo.rows, v = geo.v;
         float[] scale = geo.rowScales(reduction, rowWeight, kept);
-        boolean wantGrad = Tape.isRecording() && logits.requiresGrad();
-        float[] loss = new float[n], lse = new float[n];
+        float[] loss = new float[n], lse = new float[n], rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
         int[] argmax = new int[n];
-        float[] g = wantGrad ? new float[n * v] : null;
-        CrossEntropyKernel.rows(loss, lse, argmax, g, logits.data(), targets, scale, n, v);
+        CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v);
 
         Tensor out;
         if (reduction == Reduction.NONE) {
@@ -154,14 +152,10 @@ public final class CrossEntropy {
         }
         boolean perRow = reduction == Reduction.NONE;
         out = Tape.record("crossEntropy", out, dy -> {
-            // dz = dL·g, where g already holds the reduction's scale of each row
-            float[] dz = logits.gradData();
-            for (int r = 0; r < n; r++) {
-                float d = perRow ? dy[r] : dy[0];
-                if (d == 0f) continue;
-                int at = r * v;
-                for (int j = 0; j < v; j++) dz[at + j] += d * g[at + j];
-            }
+            // dz += dL·g, where g holds the reduction's scale of each row; the kernel recomputes g from the
+            // logits and each row's max, min and coefficient instead of keeping an n×V buffer alive
+            CrossEntropyKernel.backward(logits.gradData(), dy, perRow, logits.data(), targets, scale, rowMax, rowMin,
+                    rowCoef, n, v);
         }, logits);
         return diagnostics(out, targets, lse, argmax, n, v);
     }

@@ -1,5 +1,7 @@
 package dev.minitape.core.kernels;
 
+import java.util.Arrays;
+
 /**
  * The fused log-softmax + negative log-likelihood over rows of logits z (n rows × V classes).
  *
@@ -14,13 +16,24 @@ package dev.minitape.core.kernels;
  *   ∂loss_r/∂z_j = (A + 2ζ·ρ·lse)·p_j − a_j
  * </pre>
  * The caller folds the reduction into a per-row scale s_r (1/W for a mean over denominator W, 0 for an
- * ignored row), and the kernel writes the gradient g_rj = s_r·∂loss_r/∂z_j, so for a scalar loss
- * L = Σ_r s_r·loss_r the logits' gradient is dL·g. Ignored rows (s_r = 0 with a class-index target equal
- * to ignoreIndex) get loss 0 and a zero gradient row.
+ * ignored row), and the gradient is g_rj = s_r·∂loss_r/∂z_j, so for a scalar loss L = Σ_r s_r·loss_r the
+ * logits' gradient is dL·g. In floats: g_rj = coef_r·e_rj − s_r·a_rj with e_rj = e^(z_rj − m_r) (m_r the row
+ * max, e from {@link Exp}) and coef_r = s_r·(A + 2ζρ·lse)/Σ_j e_rj. Ignored rows (s_r = 0 with a class-index
+ * target equal to ignoreIndex) get loss 0 and a zero gradient row.
  *
  * <p>Stability: the row max m is subtracted before exponentiating (lse = m + log Σ e^(z_j − m)), sums
- * over V accumulate in double. Each logit is read twice (the max, then the exponentials) and
- * exponentiated once: the exponentials are kept in g and turned into the gradient in place.
+ * over V accumulate in double (Exp's sums: Kahan float lanes, then double). The forward sweep reads each
+ * logit twice (the max, then the exponentials) and keeps only m_r and coef_r per row. The backward sweep
+ * ({@link #backward}) reads each logit once more, recomputes e_rj (the same bits as the forward's) and adds
+ * dL·g straight into the logits' gradient: no n×V buffer is allocated or re-read, which saves more memory
+ * traffic than the second exponential costs. {@link #rows} still materializes g for callers that want it.
+ *
+ * <p>Vectorization: JDK 17 vectorizes a loop only when all its arrays share one index expression, so row
+ * blocks are copied into per-thread scratch (L1-sized) and the loops run there. The max sweep also finds
+ * each row's min, which tells Exp how many exponent bits the row needs (a short path gives the same bits).
+ * Rows of at most SMALL classes share Exp blocks, several rows to a block; every number is the one the
+ * row-at-a-time sweep gives. {@link #rows} zeroes the gradient rows of ignored targets, so a g that aliases
+ * z (LinearCrossEntropy) gets them zero too.
  */
 public final class CrossEntropyKernel {
     private CrossEntropyKernel() {}
@@ -28,39 +41,116 @@ public final class CrossEntropyKernel {
     /** What the caller knows about the targets of every row. Exactly one of targets and soft is set. */
     public record Targets(int[] targets, float[] soft, float[] weights, float smoothing, int ignoreIndex, float zLoss) {}
 
+    private static final int BLOCK = Exp.BLOCK;
+
+    /** Per-thread scratch on top of Exp's: max and min lanes, a gradient block and per-element row data. */
+    private static final class Scratch {
+        final Exp.Scratch exp = Exp.scratch();
+        final float[] lanes = new float[BLOCK], low = new float[BLOCK];
+        final float[] acc = new float[BLOCK], aux = new float[BLOCK], aux2 = new float[BLOCK], aux3 = new float[BLOCK];
+        float min;                                                    // the last argmaxOf row's minimum
+    }
+
+    /** Rows at most this long go through Exp several to a block ({@link #forwardSmall}, {@link #backwardSmall}). */
+    private static final int SMALL = BLOCK / 4;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /**
      * Computes rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (the predicted class), and, when g is
-     * not null, the scaled gradient g (n×V). g may be z itself (the gradient then replaces the logits):
-     * each logit is read before its slot is written. Rows run in parallel; each row's result depends on
-     * that row alone, so the output is the same for any thread count.
+     * not null, the scaled gradient g (n×V). Rows run in parallel; each row's result depends on that row
+     * alone, so the output is the same for any thread count.
      */
     public static void rows(float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t, float[] scale,
                             int n, int v) {
-        Parallel.forRange(n, Math.max(1, (1 << 15) / Math.max(1, v)), (from, to) -> {
-            for (int r = from; r < to; r++) row(r, loss, lse, argmax, g, z, t, scale, v);
+        float[] rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
+        forward(loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, n, v);
+        if (g == null) return;
+        Parallel.forRange(n, minRows(v), (from, to) -> {
+            Scratch s = SCRATCH.get();
+            for (int r = from; r < to; r++) {
+                if (isIgnored(t, r)) {                                // a zero row, even when g aliases z
+                    Arrays.fill(g, r * v, (r + 1) * v, 0f);
+                    continue;
+                }
+                gradientRow(g, false, 1f, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
+            }
         });
     }
 
-    private static void row(int r, float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t,
-                            float[] scale, int v) {
+    /**
+     * The forward sweep of rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (−1 for an ignored row), and
+     * what {@link #backward} needs: the row max m_r, a lower bound of the row (its min, or for short rows its
+     * block's; a narrow row lets Exp skip work) and
+     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r).
+     */
+    public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
+                               float[] z, Targets t, float[] scale, int n, int v) {
+        Parallel.forRange(n, minRows(v), (from, to) -> {
+            Scratch s = SCRATCH.get();
+            if (v <= SMALL) {
+                forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
+                return;
+            }
+            for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
+        });
+    }
+
+    /**
+     * dz += d_r·g_r for every row, with d_r = dy[r] when perRow, else dy[0]; a row with d_r = 0 is skipped.
+     * rowMax, rowMin and rowCoef come from {@link #forward} on the same z; the result is bit-for-bit what
+     * adding d_r times the g of {@link #rows} gives.
+     */
+    public static void backward(float[] dz, float[] dy, boolean perRow, float[] z, Targets t, float[] scale,
+                                float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v) {
+        Parallel.forRange(n, minRows(v), (from, to) -> {
+            Scratch s = SCRATCH.get();
+            if (v <= SMALL && t.soft == null && !(t.smoothing > 0f && t.weights != null)) {
+                backwardSmall(from, to, dz, dy, perRow, z, t, scale, rowMax, rowMin, rowCoef, v, s);
+                return;
+            }
+            for (int r = from; r < to; r++) {
+                float d = perRow ? dy[r] : dy[0];
+                if (d == 0f) continue;
+                if (isIgnored(t, r)) {
+                    addConstant(dz, r * v, v, d * 0f);                // g's row is zero: dz += d·0
+                } else {
+                    gradientRow(dz, true, d, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
+                }
+            }
+        });
+    }
+
+    private static int minRows(int v) {
+        return Math.max(1, (1 << 15) / Math.max(1, v));
+    }
+
+    private static boolean isIgnored(Targets t, int r) {
+        return t.targets != null && t.targets[r] == t.ignoreIndex;
+    }
+
+    private static void forwardRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
+                                   float[] rowCoef, float[] z, Targets t, float[] scale, int v, Scratch s) {
         int at = r * v;
-        int y = t.targets == null ? -1 : t.targets[r];
-        if (t.targets != null && y == t.ignoreIndex) {
-            loss[r] = 0f;
-            lse[r] = 0f;
-            argmax[r] = -1;
-            if (g != null) java.util.Arrays.fill(g, at, at + v, 0f);   // g may hold the logits (in place)
+        if (isIgnored(t, r)) {
+            ignoredRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef);
             return;
         }
-        // Sweep 1: the max (and its index) and Σ_c a_c·z_c with A = Σ_c a_c.
-        float max = Float.NEGATIVE_INFINITY;
-        int best = 0;
-        for (int j = 0; j < v; j++) {
-            if (z[at + j] > max) {
-                max = z[at + j];
-                best = j;
-            }
-        }
+        // Sweep 1: the max (and its first index) and Σ_c a_c·z_c with A = Σ_c a_c.
+        int best = argmaxOf(z, at, v, s);
+        float max = best < 0 ? Float.NEGATIVE_INFINITY : z[at + best];
+        if (best < 0) best = 0;
+        // Sweep 2: the exponentials' sum.
+        double sum = Exp.run(null, z, at, v, max, Exp.path(s.min, max));
+        finishRow(r, best, max, s.min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
+    }
+
+    /** The row's loss, lse, argmax and backward state, given its max, min and Σ e^(z_j − max). */
+    private static void finishRow(int r, int best, float max, float min, double sum, float[] loss, float[] lse,
+                                  int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef, float[] z, Targets t,
+                                  float[] scale, int v) {
+        int at = r * v;
+        int y = t.targets == null ? -1 : t.targets[r];
         double massDotZ, mass;
         float eps = t.smoothing, uniform = eps / v;
         float[] w = t.weights;
@@ -88,31 +178,268 @@ public final class CrossEntropyKernel {
                 mass += uniform * total;
             }
         }
-        // Sweep 2: the exponentials, kept in g when a gradient is wanted.
-        double sum = g == null ? Exp.sumExpShifted(z, at, v, max) : Exp.expShifted(g, z, at, v, max);
         double logSumExp = max + Math.log(sum);
         float rowWeight = t.soft != null || w == null ? 1f : w[y];
         loss[r] = (float) (mass * logSumExp - massDotZ + t.zLoss * rowWeight * logSumExp * logSumExp);
         lse[r] = (float) logSumExp;
         argmax[r] = best;
-        if (g == null) return;
-        // g_j = s·((A + 2ζρ·lse)·p_j − a_j), with p_j = e_j / Σe read back from g.
-        float s = scale[r];
-        float coef = (float) (s * (mass + 2.0 * t.zLoss * rowWeight * logSumExp) / sum);
-        if (t.soft != null) {
-            for (int j = 0; j < v; j++) {
-                float a = (w == null ? 1f : w[j]) * ((1f - eps) * t.soft[at + j] + uniform);
-                g[at + j] = coef * g[at + j] - s * a;
+        rowMax[r] = max;
+        rowMin[r] = min;
+        rowCoef[r] = (float) (scale[r] * (mass + 2.0 * t.zLoss * rowWeight * logSumExp) / sum);
+    }
+
+    private static void ignoredRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
+                                   float[] rowCoef) {
+        loss[r] = 0f;
+        lse[r] = 0f;
+        argmax[r] = -1;
+        rowMax[r] = 0f;
+        rowMin[r] = 0f;
+        rowCoef[r] = 0f;
+    }
+
+    /**
+     * forwardRow for rows [from, to) of a short V (≤ SMALL), several rows to an Exp block: each row's
+     * arguments z_j − m_r are formed in the block, which Exp then takes with shift 0 (the same floats), and
+     * each row's sum is its terms added in double in order, which is what Exp's lanes give a row no longer
+     * than a block. So every number is the one forwardRow gives.
+     */
+    private static void forwardSmall(int from, int to, float[] loss, float[] lse, int[] argmax, float[] rowMax,
+                                     float[] rowMin, float[] rowCoef, float[] z, Targets t, float[] scale, int v,
+                                     Scratch s) {
+        int per = BLOCK / v;
+        float[] in = s.exp.in, out = s.exp.out, shift = s.aux3;
+        int[] best = new int[per];
+        for (int r0 = from; r0 < to; r0 += per) {
+            int rows = Math.min(per, to - r0), n = rows * v;
+            System.arraycopy(z, r0 * v, in, 0, n);
+            // the block's min bounds every row's min from below: a valid (if cautious) path for each row
+            float min = Float.POSITIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                if (in[i] < min) min = in[i];                         // NaNs skipped: every Exp path keeps NaN
             }
-        } else {
-            if (eps > 0f && w != null) {
-                float su = s * uniform;
-                for (int j = 0; j < v; j++) g[at + j] = coef * g[at + j] - su * w[j];
-            } else {
-                float su = s * uniform;
-                for (int j = 0; j < v; j++) g[at + j] = coef * g[at + j] - su;
+            int path = Exp.NARROW;
+            for (int q = 0; q < rows; q++) {
+                int r = r0 + q, at = r * v;
+                if (isIgnored(t, r)) {
+                    Arrays.fill(shift, q * v, (q + 1) * v, Float.NaN);  // marks the row; its terms are unused
+                    continue;
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                int b = -1;
+                for (int j = 0; j < v; j++) {
+                    if (z[at + j] > max) {
+                        max = z[at + j];
+                        b = j;
+                    }
+                }
+                best[q] = b;
+                Arrays.fill(shift, q * v, (q + 1) * v, max);
+                path = Math.max(path, Exp.path(min, max));
             }
-            g[at + y] -= s * (1f - eps) * (w == null ? 1f : w[y]);
+            for (int i = 0; i < n; i++) in[i] = in[i] - shift[i];
+            for (int q = 0; q < rows; q++) {
+                if (isIgnored(t, r0 + q)) Arrays.fill(in, q * v, (q + 1) * v, 0f);
+            }
+            Exp.block(s.exp, n, 0f, path);
+            for (int q = 0; q < rows; q++) {
+                int r = r0 + q;
+                if (isIgnored(t, r)) {
+                    ignoredRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef);
+                    continue;
+                }
+                double sum = Exp.sumLanes(out, null, q * v, v);
+                int b = best[q];
+                float max = b < 0 ? Float.NEGATIVE_INFINITY : z[r * v + b];
+                finishRow(r, Math.max(b, 0), max, min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
+            }
         }
+    }
+
+    /**
+     * backward for rows [from, to) of a short V with class-index targets and no (smoothing with class weights):
+     * several rows to an Exp block, dz += d_r·(coef_r·e − s_r·ε/V) over the block, then each target's entry
+     * with its correction, and only rows with d_r ≠ 0 written back. The same numbers as gradientRow.
+     */
+    private static void backwardSmall(int from, int to, float[] dz, float[] dy, boolean perRow, float[] z, Targets t,
+                                      float[] scale, float[] rowMax, float[] rowMin, float[] rowCoef, int v, Scratch s) {
+        int per = BLOCK / v;
+        float eps = t.smoothing, uniform = eps / v;
+        float[] w = t.weights;
+        float[] in = s.exp.in, e = s.exp.out, acc = s.acc, coef = s.aux, su = s.aux2, dv = s.aux3;
+        for (int r0 = from; r0 < to; r0 += per) {
+            int rows = Math.min(per, to - r0), n = rows * v, at0 = r0 * v;
+            int path = Exp.NARROW;
+            System.arraycopy(z, at0, in, 0, n);
+            boolean plain = !perRow && uniform == 0f;                 // d and su (= s·0) the same for every row
+            for (int q = 0; q < rows; q++) {
+                int r = r0 + q, lo = q * v, hi = lo + v;
+                boolean ignored = isIgnored(t, r);
+                Arrays.fill(coef, lo, hi, ignored ? 0f : rowCoef[r]);
+                if (!plain) {
+                    Arrays.fill(dv, lo, hi, perRow ? dy[r] : dy[0]);
+                    Arrays.fill(su, lo, hi, ignored ? 0f : scale[r] * uniform);
+                }
+                if (ignored) {
+                    Arrays.fill(in, lo, hi, 0f);                      // e = 1, g = 0·1 − 0: dz += d·0
+                    Arrays.fill(acc, lo, hi, 0f);
+                } else {
+                    Arrays.fill(acc, lo, hi, rowMax[r]);
+                    path = Math.max(path, Exp.path(rowMin[r], rowMax[r]));
+                }
+            }
+            for (int i = 0; i < n; i++) in[i] = in[i] - acc[i];
+            Exp.block(s.exp, n, 0f, path);
+            System.arraycopy(dz, at0, acc, 0, n);
+            if (plain) {
+                float d = dy[0];
+                for (int i = 0; i < n; i++) acc[i] += d * (coef[i] * e[i] - 0f);
+            } else {
+                for (int i = 0; i < n; i++) acc[i] += dv[i] * (coef[i] * e[i] - su[i]);
+            }
+            for (int q = 0; q < rows; q++) {
+                int r = r0 + q, lo = q * v;
+                float d = perRow ? dy[r] : dy[0];
+                if (d == 0f) continue;                                // the row is skipped: dz keeps its values
+                int y = t.targets[r];
+                if (!isIgnored(t, r)) {
+                    float sr = scale[r];
+                    float gY = coef[lo] * e[lo + y] - (plain ? 0f : su[lo]);
+                    gY -= sr * (1f - eps) * (w == null ? 1f : w[y]);
+                    acc[lo + y] = dz[r * v + y] + d * gY;
+                }
+                System.arraycopy(acc, lo, dz, r * v, v);
+            }
+        }
+    }
+
+    /**
+     * The first index of the row's largest value, skipping NaNs (what "if (z_j > max)" over j finds), or −1
+     * when no value exceeds −∞; leaves the row's minimum in s.min (NaN if the row holds one). Vectorized
+     * over lanes of a block; a row holding a NaN takes the scalar loop.
+     */
+    private static int argmaxOf(float[] z, int at, int v, Scratch s) {
+        float[] lanes = s.lanes, low = s.low, in = s.exp.in;
+        int width = Math.min(v, BLOCK);
+        Arrays.fill(lanes, 0, width, Float.NEGATIVE_INFINITY);
+        Arrays.fill(low, 0, width, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < v; i += BLOCK) {
+            int n = Math.min(BLOCK, v - i);
+            System.arraycopy(z, at + i, in, 0, n);
+            for (int j = 0; j < n; j++) {
+                lanes[j] = Math.max(lanes[j], in[j]);
+                low[j] = Math.min(low[j], in[j]);
+            }
+        }
+        // fold copies of the lanes in halves (vectorized), then finish on at most 16
+        float[] hi = s.acc, tmp = s.aux;
+        System.arraycopy(lanes, 0, hi, 0, width);
+        int live = width;
+        while (live > 16) {
+            int half = live / 2, rest = live - half;
+            System.arraycopy(hi, half, tmp, 0, rest);
+            for (int j = 0; j < rest; j++) hi[j] = Math.max(hi[j], tmp[j]);
+            System.arraycopy(low, half, tmp, 0, rest);
+            for (int j = 0; j < rest; j++) low[j] = Math.min(low[j], tmp[j]);
+            live = rest;
+        }
+        float m = Float.NEGATIVE_INFINITY, lo = Float.POSITIVE_INFINITY;
+        for (int j = 0; j < live; j++) {
+            m = Math.max(m, hi[j]);
+            lo = Math.min(lo, low[j]);
+        }
+        if (m != m) {                                                 // a NaN in the row: keep its exact rule
+            s.min = Float.NaN;
+            return argmaxScalar(z, at, v);
+        }
+        s.min = lo;
+        if (m == Float.NEGATIVE_INFINITY) return -1;
+        int best = Integer.MAX_VALUE;
+        for (int j = 0; j < width; j++) {
+            if (lanes[j] != m || j >= best) continue;
+            for (int k = j; k < v && k < best; k += BLOCK) {
+                if (z[at + k] == m) {
+                    best = k;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static int argmaxScalar(float[] z, int at, int v) {
+        float max = Float.NEGATIVE_INFINITY;
+        int best = -1;
+        for (int j = 0; j < v; j++) {
+            if (z[at + j] > max) {
+                max = z[at + j];
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Row r of the gradient, block by block: g_j = coef·e_j − s·a_j (e_j recomputed), then dst += d·g
+     * (add) or dst = g. The float operations are those of the original in-place formula, in its order.
+     */
+    private static void gradientRow(float[] dst, boolean add, float d, int r, float[] z, Targets t, float s,
+                                    float max, float min, float coef, int v, Scratch sc) {
+        int at = r * v;
+        int y = t.targets == null ? -1 : t.targets[r];
+        float eps = t.smoothing, uniform = eps / v;
+        float[] w = t.weights;
+        float su = s * uniform;
+        float[] e = sc.exp.out, acc = sc.acc, aux = sc.aux, aux2 = sc.aux2;
+        int path = Exp.path(min, max);
+        for (int i = 0; i < v; i += BLOCK) {
+            int n = Math.min(BLOCK, v - i);
+            System.arraycopy(z, at + i, sc.exp.in, 0, n);
+            Exp.block(sc.exp, n, max, path);
+            if (add && t.soft == null && !(eps > 0f && w != null)) {
+                // the common case in one pass: dst += d·(coef·e − su), then the target's entry with its correction
+                System.arraycopy(dst, at + i, acc, 0, n);
+                int yj = y - i;
+                boolean hasY = yj >= 0 && yj < n;
+                float accY = hasY ? acc[yj] : 0f, eY = hasY ? e[yj] : 0f;
+                for (int j = 0; j < n; j++) acc[j] += d * (coef * e[j] - su);
+                if (hasY) {
+                    float gY = coef * eY - su;
+                    gY -= s * (1f - eps) * (w == null ? 1f : w[y]);
+                    acc[yj] = accY + d * gY;
+                }
+                System.arraycopy(acc, 0, dst, at + i, n);
+                continue;
+            }
+            // e ← g for this block
+            if (t.soft != null) {
+                System.arraycopy(t.soft, at + i, aux, 0, n);
+                if (w == null) {
+                    for (int j = 0; j < n; j++) e[j] = coef * e[j] - s * (1f * ((1f - eps) * aux[j] + uniform));
+                } else {
+                    System.arraycopy(w, i, aux2, 0, n);
+                    for (int j = 0; j < n; j++) e[j] = coef * e[j] - s * (aux2[j] * ((1f - eps) * aux[j] + uniform));
+                }
+            } else if (eps > 0f && w != null) {
+                System.arraycopy(w, i, aux2, 0, n);
+                for (int j = 0; j < n; j++) e[j] = coef * e[j] - su * aux2[j];
+            } else {
+                for (int j = 0; j < n; j++) e[j] = coef * e[j] - su;
+            }
+            if (y >= i && y < i + n) e[y - i] -= s * (1f - eps) * (w == null ? 1f : w[y]);
+            // dst ← g or dst += d·g
+            if (add) {
+                System.arraycopy(dst, at + i, acc, 0, n);
+                for (int j = 0; j < n; j++) acc[j] += d * e[j];
+                System.arraycopy(acc, 0, dst, at + i, n);
+            } else {
+                System.arraycopy(e, 0, dst, at + i, n);
+            }
+        }
+    }
+
+    /** dz[at + j] += c for j in [0, v). */
+    private static void addConstant(float[] dz, int at, int v, float c) {
+        for (int j = 0; j < v; j++) dz[at + j] += c;
     }
 }

@@ -1,0 +1,97 @@
+package dev.minitape.bench;
+
+import dev.minitape.core.CrossEntropy;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
+import dev.minitape.core.kernels.Parallel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Wall-clock timing of cross-entropy forward + backward at (N, V), the same work as {@link CrossEntropyBench}
+ * and bench/pytorch/crossentropy.py, printed in the same format so bench/crossentropy-vs-pytorch.sh can set
+ * them side by side:
+ * <pre>
+ *   java -Xms8g -Xmx8g -cp bench/target/benchmarks.jar dev.minitape.bench.CrossEntropyTiming \
+ *       --n 4096 --v 32768 --threads 2 --warmup 5 --repeat 15 [--sigma 1]
+ *   → minitape v=32768 n=4096 threads=2 sigma=1.0 repeat=15 median_ms=... min_ms=... max_ms=... loss=...
+ * </pre>
+ * The logits (normal samples, standard deviation sigma) and targets are seeded; the logits' gradient buffer is
+ * allocated by the first (warm-up) backward and accumulated into afterwards. main_thread_cpu_median_ms is the
+ * CPU time of the calling thread (all of the work when threads = 1), less sensitive than wall time to other
+ * processes on a shared machine. Rows whose logits span less than
+ * about 10.4 (sigma = 1 at V = 32768 spans about 9) let Exp skip its high-bit pass; sigma = 4 shows the general
+ * path, which rows of a trained language model take.
+ */
+public final class CrossEntropyTiming {
+    private CrossEntropyTiming() {}
+
+    public static void main(String[] args) {
+        int n = 4096, v = 32768, threads = Parallel.threads(), warmup = 5, repeat = 15;
+        double sigma = 1;
+        for (int i = 0; i < args.length; i += 2) {
+            String value = args[i + 1];
+            switch (args[i]) {
+                case "--n" -> n = Integer.parseInt(value);
+                case "--v" -> v = Integer.parseInt(value);
+                case "--threads" -> threads = Integer.parseInt(value);
+                case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--repeat" -> repeat = Integer.parseInt(value);
+                case "--sigma" -> sigma = Double.parseDouble(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (expected --n, --v, --threads, --warmup, --repeat, --sigma)");
+            }
+        }
+        Parallel.setThreads(threads);
+        Tensor logits = logits(n, v, sigma, 42).requiresGrad(true);
+        int[] targets = targets(n, v, 7);
+        CrossEntropy ce = CrossEntropy.builder().build();
+        float loss = 0;
+        for (int i = 0; i < warmup; i++) loss = step(ce, logits, targets);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        double[] ms = new double[repeat], cpuMs = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long c0 = cpu.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+            loss = step(ce, logits, targets);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
+        }
+        Arrays.sort(ms);
+        System.out.printf("minitape v=%d n=%d threads=%d sigma=%s repeat=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f "
+                        + "main_thread_cpu_median_ms=%.1f loss=%.6f%n",
+                v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss);
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        int k = s.length;
+        return k % 2 == 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
+    }
+
+    static float step(CrossEntropy ce, Tensor logits, int[] targets) {
+        try (Tape tape = Tape.start()) {
+            Tensor loss = ce.apply(logits, targets);
+            loss.backward();
+            return loss.item();
+        }
+    }
+
+    /** Normal logits (N, V) with standard deviation sigma, from a seeded generator. */
+    static Tensor logits(int n, int v, double sigma, long seed) {
+        Random rnd = new Random(seed);
+        float[] z = new float[n * v];
+        for (int i = 0; i < z.length; i++) z[i] = (float) (sigma * rnd.nextGaussian());
+        return new Tensor(z, n, v);
+    }
+
+    /** N class indices uniform in [0, V). */
+    static int[] targets(int n, int v, long seed) {
+        Random rnd = new Random(seed);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = rnd.nextInt(v);
+        return y;
+    }
+}
