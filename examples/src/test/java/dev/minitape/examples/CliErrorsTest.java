@@ -167,4 +167,15 @@ class CliErrorsTest {
         }
         return to;
     }
+
+    @Test
+    void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() throws IOException {
+        Path text = tmp.resolve("tiny.txt");
+        Path out = tmp.resolve("diverged");
+        fails(1, "the loss became NaN at step 2; lower --lr", "train", "--data", text.toString(), "--steps", "20",
+                "--warmup", "1", "--eval-every", "5", "--n-layer", "1", "--n-embd", "16", "--n-head", "2", "--block-size", "16",
+                "--batch-size", "2", "--lr", "1e30", "--min-lr", "0", "--checkpoint-every", "1", "--sample-tokens", "0",
+                "--out", out.toString());
+        assertEquals(1, dev.minitape.lm.train.Checkpoint.load(out, dev.minitape.lm.train.Checkpoint.LATEST).state().step());
+    }
 }
