@@ -39,8 +39,11 @@ def main():
         loss.backward()
         return loss.item()
 
-    for _ in range(args.warmup):
+    warm_end = time.perf_counter() + 3.0  # as CrossEntropyTiming: at least `warmup` steps and 3 s
+    i = 0
+    while i < args.warmup or time.perf_counter() < warm_end:
         loss = step()
+        i += 1
     ms, cpu_ms = [], []
     for _ in range(args.repeat):
         c0, t0 = time.thread_time(), time.perf_counter()

@@ -52,7 +52,7 @@ public final class CrossEntropyKernel {
     }
 
     /** Rows at most this long go through Exp several to a block ({@link #forwardSmall}, {@link #backwardSmall}). */
-    private static final int SMALL = BLOCK / 4;
+    private static final int SMALL = 128;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -201,13 +201,13 @@ public final class CrossEntropyKernel {
     /**
      * forwardRow for rows [from, to) of a short V (≤ SMALL), several rows to an Exp block: each row's
      * arguments z_j − m_r are formed in the block, which Exp then takes with shift 0 (the same floats), and
-     * each row's sum is its terms added in double in order, which is what Exp's lanes give a row no longer
-     * than a block. So every number is the one forwardRow gives.
+     * each row's sum is Exp.sumLanes of its terms, which is what Exp's lanes give a row of at most 512
+     * (one term per lane). So every number is the one forwardRow gives.
      */
     private static void forwardSmall(int from, int to, float[] loss, float[] lse, int[] argmax, float[] rowMax,
                                      float[] rowMin, float[] rowCoef, float[] z, Targets t, float[] scale, int v,
                                      Scratch s) {
-        int per = BLOCK / v;
+        int per = 512 / v;                                            // rows of ≤ 512: Exp's sum is sumLanes
         float[] in = s.exp.in, out = s.exp.out, shift = s.aux3;
         int[] best = new int[per];
         for (int r0 = from; r0 < to; r0 += per) {
@@ -263,7 +263,7 @@ public final class CrossEntropyKernel {
      */
     private static void backwardSmall(int from, int to, float[] dz, float[] dy, boolean perRow, float[] z, Targets t,
                                       float[] scale, float[] rowMax, float[] rowMin, float[] rowCoef, int v, Scratch s) {
-        int per = BLOCK / v;
+        int per = 512 / v;                                            // rows of ≤ 512: Exp's sum is sumLanes
         float eps = t.smoothing, uniform = eps / v;
         float[] w = t.weights;
         float[] in = s.exp.in, e = s.exp.out, acc = s.acc, coef = s.aux, su = s.aux2, dv = s.aux3;
@@ -320,11 +320,11 @@ public final class CrossEntropyKernel {
      */
     private static int argmaxOf(float[] z, int at, int v, Scratch s) {
         float[] lanes = s.lanes, low = s.low, in = s.exp.in;
-        int width = Math.min(v, BLOCK);
+        int block = Exp.blockFor(v), width = Math.min(v, block);
         Arrays.fill(lanes, 0, width, Float.NEGATIVE_INFINITY);
         Arrays.fill(low, 0, width, Float.POSITIVE_INFINITY);
-        for (int i = 0; i < v; i += BLOCK) {
-            int n = Math.min(BLOCK, v - i);
+        for (int i = 0; i < v; i += block) {
+            int n = Math.min(block, v - i);
             System.arraycopy(z, at + i, in, 0, n);
             for (int j = 0; j < n; j++) {
                 lanes[j] = Math.max(lanes[j], in[j]);
@@ -357,7 +357,7 @@ public final class CrossEntropyKernel {
         int best = Integer.MAX_VALUE;
         for (int j = 0; j < width; j++) {
             if (lanes[j] != m || j >= best) continue;
-            for (int k = j; k < v && k < best; k += BLOCK) {
+            for (int k = j; k < v && k < best; k += block) {
                 if (z[at + k] == m) {
                     best = k;
                     break;
@@ -392,8 +392,9 @@ public final class CrossEntropyKernel {
         float su = s * uniform;
         float[] e = sc.exp.out, acc = sc.acc, aux = sc.aux, aux2 = sc.aux2;
         int path = Exp.path(min, max);
-        for (int i = 0; i < v; i += BLOCK) {
-            int n = Math.min(BLOCK, v - i);
+        int block = Exp.blockFor(v);
+        for (int i = 0; i < v; i += block) {
+            int n = Math.min(block, v - i);
             System.arraycopy(z, at + i, sc.exp.in, 0, n);
             Exp.block(sc.exp, n, max, path);
             if (add && t.soft == null && !(eps > 0f && w != null)) {
