@@ -42,14 +42,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--n-embd", defaultValue = "64") int nEmbd;
     @Option(names = "--block-size", defaultValue = "64") int blockSize;
     @Option(names = "--batch-size", defaultValue = "32") int batchSize;
-    @Option(names = "--steps", defaultValue = "1500") int steps;
+    @Option(names = "--steps", defaultValue = "800") int steps;
     @Option(names = "--lr", defaultValue = "3e-3") double lr;
     @Option(names = "--min-lr", defaultValue = "3e-4") double minLr;
     @Option(names = "--warmup", defaultValue = "100") int warmup;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
     @Option(names = "--dropout", defaultValue = "0") float dropout;
     @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
-    @Option(names = "--eval-every", defaultValue = "250") int evalEvery;
+    @Option(names = "--eval-every", defaultValue = "200") int evalEvery;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "Also checkpoint every N steps (default: only at the end and at each best validation loss).")
     int checkpointEvery;
