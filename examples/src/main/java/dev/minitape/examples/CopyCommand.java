@@ -68,13 +68,16 @@ final class CopyCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         int[] reached = {-1};
+        double[] reachedSeconds = {Double.NaN};
         Seq2SeqTrainer.Accuracy acc = trainer.train(steps, evalEvery, stopAt, new Seq2SeqTrainer.Listener() {
             @Override
             public void onEval(int step, double loss, Seq2SeqTrainer.Accuracy a) {
-                double secs = (System.nanoTime() - started) / 1e9;
-                if (reached[0] < 0 && a.exactMatch() >= 0.99) reached[0] = step;
-                System.out.printf(Locale.ROOT, "step %4d  loss %.4f  held-out exact match %.3f  token accuracy %.3f  (%.1f s)%n",
-                        step, loss, a.exactMatch(), a.tokenAccuracy(), secs);
+                if (reached[0] < 0 && a.exactMatch() >= 0.99) {
+                    reached[0] = step;
+                    reachedSeconds[0] = trainer.trainSeconds();
+                }
+                System.out.printf(Locale.ROOT, "step %4d  loss %.4f  held-out exact match %.3f  token accuracy %.3f  (train %.2f s, eval %.2f s)%n",
+                        step, loss, a.exactMatch(), a.tokenAccuracy(), trainer.trainSeconds(), trainer.evalSeconds());
             }
         });
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -86,9 +89,12 @@ final class CopyCommand implements Callable<Integer> {
             System.out.println("  " + symbols(sources.get(i)) + " → " + symbols(decoded.get(i)) + " | " + symbols(trainer.expected(sources.get(i))));
         }
         if (beam > 1) acc = accuracy(trainer, model, sources, data.maxLen() + 2);
-        System.out.printf(Locale.ROOT, "final (%s): held-out exact match %.4f, token accuracy %.4f; 99%% reached at step %s; %.1f s%n",
+        System.out.printf(Locale.ROOT, "final (%s): held-out exact match %.4f, token accuracy %.4f; 99%% reached at step %s%s;"
+                        + " %.1f s in all (training %.2f s, evaluation %.2f s)%n",
                 beam > 1 ? "beam " + beam : "greedy", acc.exactMatch(), acc.tokenAccuracy(),
-                reached[0] < 0 ? "never" : Integer.toString(reached[0]), seconds);
+                reached[0] < 0 ? "never" : Integer.toString(reached[0]),
+                reached[0] < 0 ? "" : String.format(Locale.ROOT, " after %.2f s of training", reachedSeconds[0]),
+                seconds, trainer.trainSeconds(), trainer.evalSeconds());
         if (generalizeTo > maxLen) {
             CopyTask longer = new CopyTask(kind, vocab, maxLen + 1, generalizeTo, heldOut, seed + 1);
             Seq2SeqTrainer.Accuracy g = accuracy(trainer, model, longer.heldOut(), generalizeTo + 2);

@@ -12,8 +12,12 @@ import dev.minitape.core.Tensor;
 import dev.minitape.lm.data.CopyTask;
 import dev.minitape.lm.sample.Seq2SeqDecoder;
 import dev.minitape.lm.train.Seq2SeqTrainer;
+import dev.minitape.nn.DecoderBlock;
+import dev.minitape.nn.EncoderBlock;
+import dev.minitape.nn.Parameter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +89,77 @@ class Seq2SeqTransformerTest {
             nll -= row[target[t]] - max - Math.log(s);
         }
         assertEquals(nll, sum, 1e-4);
+    }
+
+    /** The padded computation: every block's own forward on (B, L, C), PAD rows and all. */
+    private static Tensor paddedForward(Seq2SeqTransformer m, int[] src, int s, int[] tgtIn, int t, int b) {
+        Tensor positions = m.namedParameters().get("positions.weight");
+        Tensor padding = Seq2SeqTransformer.paddingMask(src, b, s);
+        Tensor x = m.embed.forward(src, b, s).add(positions.slice(0, 0, s));
+        for (EncoderBlock block : m.encoder) x = block.forward(x, padding);
+        Tensor memory = m.encoderNorm.forward(x);
+        Tensor y = m.embed.forward(tgtIn, b, t).add(positions.slice(0, 0, t));
+        for (DecoderBlock block : m.decoder) y = block.forward(y, memory, padding, null, null);
+        return m.head.forward(m.decoderNorm.forward(y));
+    }
+
+    private static Map<String, float[]> lossGradients(Seq2SeqTransformer m, CopyTask.Batch batch, boolean packed) {
+        m.zeroGrad();
+        try (Tape tape = Tape.start()) {
+            Tensor logits = packed ? m.forward(batch.src(), batch.srcLen(), batch.tgtIn(), batch.tgtLen(), batch.size())
+                    : paddedForward(m, batch.src(), batch.srcLen(), batch.tgtIn(), batch.tgtLen(), batch.size());
+            CrossEntropy.builder().ignoreIndex(Seq2SeqTransformer.PAD).build().apply(logits, batch.tgtOut()).backward();
+        }
+        Map<String, float[]> grads = new java.util.TreeMap<>();
+        m.namedParameters().forEach((name, p) -> grads.put(name, p.gradData().clone()));
+        return grads;
+    }
+
+    @Test
+    void packingTheRealPositionsChangesNoLogitAndNoGradient() {
+        CopyTask task = new CopyTask(CopyTask.Kind.REVERSE, 10, 1, 6, 0, 1);
+        CopyTask.Batch batch = task.batch(List.of(new int[] {5, 6, 7}, new int[] {12, 3, 4, 5, 6, 7}, new int[] {9}));
+        int b = batch.size(), t = batch.tgtLen();
+        float[] packed, padded;
+        try (var off = Tape.noGrad()) {
+            packed = model.forward(batch.src(), batch.srcLen(), batch.tgtIn(), t, b).toArray();
+            padded = paddedForward(model, batch.src(), batch.srcLen(), batch.tgtIn(), t, b).toArray();
+        }
+        int[] realLength = {4, 7, 2};                                    // BOS + target; the rest is trailing PAD
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                float[] want = j < realLength[i] ? Arrays.copyOfRange(padded, (i * t + j) * V, (i * t + j + 1) * V) : new float[V];
+                assertArrayEquals(want, Arrays.copyOfRange(packed, (i * t + j) * V, (i * t + j + 1) * V), 1e-5f,
+                        "row " + i + ", position " + j + (j < realLength[i] ? "" : " (padding: 0)"));
+            }
+        }
+        Map<String, float[]> a = lossGradients(model, batch, true), c = lossGradients(model, batch, false);
+        a.forEach((name, g) -> assertArrayEquals(c.get(name), g, 1e-5f, name));
+    }
+
+    @Test
+    void initializationIsPyTorchs() {
+        Seq2SeqTransformer m = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(13, 64, 4, 2, 2, 12, 0f, false), new Rng(3));
+        Map<String, Parameter> p = m.namedParameters();
+        double std = 0;
+        for (float w : p.get("embed.weight").data()) std += w * w;
+        std = Math.sqrt(std / (12 * 64));                                // 12 rows: PAD's is 0
+        assertEquals(1.0, std, 0.05, "nn.Embedding: N(0, 1)");
+        // nn.Transformer: Glorot-uniform; q, k, v share the bound of the (3C, C) in-projection, sqrt(6 / 256).
+        assertBound(p.get("encoder.0.attn.qkv.weight"), Math.sqrt(6.0 / 256));
+        assertBound(p.get("decoder.1.cross_attn.q.weight"), Math.sqrt(6.0 / 256));
+        assertBound(p.get("decoder.1.cross_attn.kv.weight"), Math.sqrt(6.0 / 256));
+        assertBound(p.get("decoder.0.self_attn.proj.weight"), Math.sqrt(6.0 / 128));
+        assertBound(p.get("encoder.1.mlp.fc.weight"), Math.sqrt(6.0 / 320));
+        assertBound(p.get("head.weight"), 1 / Math.sqrt(64));           // nn.Linear's default
+        for (float v : p.get("decoder.0.cross_attn.kv.bias").data()) assertEquals(0f, v, "nn.MultiheadAttention's biases start at 0");
+    }
+
+    /** Uniform in (−r, r): every value inside, the largest near r. */
+    private static void assertBound(Tensor w, double r) {
+        float max = 0;
+        for (float v : w.data()) max = Math.max(max, Math.abs(v));
+        assertTrue(max <= r && max > 0.95 * r, "max |w| " + max + " for bound " + r);
     }
 
     @Test
