@@ -49,7 +49,7 @@ class CrashSafetyTest {
         for (int round = 0; round < 6; round++) {
             Process p = resumedFrom >= 0 ? train(out, "--resume") : train(out);
             // Let it run past JVM start-up and a few checkpoints, then kill it mid-whatever.
-            Thread.sleep(1500 + rng.nextInt(2000));
+            Thread.sleep((resumedFrom < 0 ? 4000 : 1500) + rng.nextInt(2000));
             if (!p.isAlive()) {
                 assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("killed.log")));
                 break;                                          // it finished before the kill
@@ -57,12 +57,15 @@ class CrashSafetyTest {
             p.destroyForcibly();                               // SIGKILL on Unix
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             kills++;
-            if (!Files.exists(out.resolve("checkpoint")) && !Files.exists(out.resolve("checkpoint.new"))
-                    && !Files.exists(out.resolve("checkpoint.old"))) {
-                assertTrue(resumedFrom < 0, "a checkpoint, once written, never disappears");
-                continue;                                       // killed before the first checkpoint: start again
+            Checkpoint.Contents c;
+            try {
+                c = Checkpoint.load(out, Checkpoint.LATEST);
+            } catch (java.nio.file.NoSuchFileException none) {
+                // Killed before the first checkpoint was complete: start again. Once one was complete,
+                // a complete one must always remain.
+                assertTrue(resumedFrom < 0, "a complete checkpoint, once written, never disappears: " + none.getMessage());
+                continue;
             }
-            Checkpoint.Contents c = Checkpoint.load(out, Checkpoint.LATEST);
             assertTrue(c.state().step() >= resumedFrom, "progress is never lost: " + c.state().step() + " < " + resumedFrom);
             resumedFrom = c.state().step();
         }
