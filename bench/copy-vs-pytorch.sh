@@ -12,7 +12,7 @@
 # Environment: TASKS="copy reverse", SEEDS="1 2 3", THREADS=2 (minitape's kernel threads),
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run).
 # OUT_DIR gets machine.txt, one log per run (minitape-copy-s1.log, pytorch-copy-s1.log, ...), results.csv
-# (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize) and summary.md.
+# (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok) and summary.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-/tmp/copy-vs-pytorch}
@@ -34,20 +34,21 @@ cp "$JAR" "$OUT/minitape.jar"
 cat "$OUT/machine.txt"
 
 COMMON=(--eval-every 10 --stop-at 0.99 --steps 500 --generalize-to 15)
-echo "side,task,seed,steps99,train_s99,eval_s,exact_match,generalize" > "$OUT/results.csv"
+echo "side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok" > "$OUT/results.csv"
 
 run_minitape() {  # task seed
     local log="$OUT/minitape-$1-s$2.log"
     java -jar "$OUT/minitape.jar" copy --task "$1" --seed "$2" --threads "$THREADS" "${COMMON[@]}" \
         --out "$OUT/minitape-$1-s$2" > "$log" 2>&1
     # final (greedy): ...; 99% reached at step 60 after 4.12 s of training; 5.0 s in all (training 4.12 s, evaluation 0.88 s)
-    local steps secs evals em gen
+    local steps secs evals em gen gentok
     steps=$(sed -n 's/.*99% reached at step \([0-9]*\).*/\1/p' "$log")
     secs=$(sed -n 's/.*reached at step [0-9]* after \([0-9.]*\) s of training.*/\1/p' "$log")
     evals=$(sed -n 's/^final.*evaluation \([0-9.]*\) s).*/\1/p' "$log")
     em=$(sed -n 's/^final (greedy): held-out exact match \([0-9.]*\),.*/\1/p' "$log")
     gen=$(sed -n 's/^length generalization.*exact match \([0-9.]*\),.*/\1/p' "$log")
-    echo "minitape,$1,$2,${steps:--1},${secs:-nan},$evals,$em,$gen" | tee -a "$OUT/results.csv"
+    gentok=$(sed -n 's/^length generalization.*token accuracy \([0-9.]*\).*/\1/p' "$log")
+    echo "minitape,$1,$2,${steps:--1},${secs:-nan},$evals,$em,$gen,$gentok" | tee -a "$OUT/results.csv"
 }
 
 run_pytorch() {  # task seed
@@ -59,7 +60,7 @@ run_pytorch() {  # task seed
     local r
     r=$(grep '^RESULT' "$log")
     field() { echo "$r" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    echo "pytorch,$1,$2,$(field steps99),$(field train_s99),$(field eval_s),$(field exact_match),$(field generalize)" \
+    echo "pytorch,$1,$2,$(field steps99),$(field train_s99),$(field eval_s),$(field exact_match),$(field generalize),$(field generalize_tok)" \
         | tee -a "$OUT/results.csv"
 }
 
@@ -92,7 +93,8 @@ for task in dict.fromkeys(r["task"] for r in rows):
 print()
 for task in dict.fromkeys(r["task"] for r in rows):
     ms, mt, ps, pt = (med(task, s, k) for s in ("minitape", "pytorch") for k in ("steps99", "train_s99"))
-    mg, pg = (med(task, s, "generalize") for s in ("minitape", "pytorch"))
+    mg, pg, mgt, pgt = (med(task, s, k) for k in ("generalize", "generalize_tok") for s in ("minitape", "pytorch"))
     print(f"{task}: steps to 99% minitape/PyTorch = {ms / ps:.2f}, training seconds = {mt / pt:.2f}; "
-          f"ms per step {1000 * mt / ms:.0f} vs {1000 * pt / ps:.0f}; exact match on lengths 11..15: {mg:.3f} vs {pg:.3f}")
+          f"ms per step {1000 * mt / ms:.0f} vs {1000 * pt / ps:.0f}; lengths 11..15: exact match {mg:.3f} vs {pg:.3f}, "
+          f"token accuracy {mgt:.3f} vs {pgt:.3f}")
 EOF

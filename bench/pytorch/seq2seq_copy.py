@@ -18,7 +18,7 @@ relu), a shared
 token embedding (padding_idx PAD), learned positions and a Linear head. nn.Transformer re-initializes
 its matrices with xavier_uniform_; embeddings keep nn.Embedding's N(0, 1) and the head nn.Linear's default.
 AdamW (lr 1e-3, PyTorch's defaults: betas (0.9, 0.999), weight decay 0.01 on every parameter), batch 64.
-The knobs below change one thing at a time for the ablations in bench/results/copy-vs-pytorch.md.
+The knobs below change one thing at a time for ablations run with bench/copy-vs-pytorch.sh.
 
 Every --eval-every steps the held-out set is greedy-decoded (batched; the encoder runs once, the decoder
 re-reads the growing prefix); evaluation is timed apart from training. The last line is
@@ -242,7 +242,7 @@ def main():
                 reached, reached_s = step, train_s
             if em >= a.stop_at:
                 break
-    gen = float("nan")
+    gen = gen_tok = float("nan")
     if a.generalize_to > a.max_len:
         longer = CopyTask(a.task, a.vocab, a.max_len + 1, a.generalize_to, a.held_out, a.seed + 1)
         gen, gen_tok = accuracy(model, longer, longer.held_out, a.generalize_to + 2)
@@ -250,7 +250,7 @@ def main():
               f" token accuracy {gen_tok:.4f}")
     print(f"RESULT side=pytorch task={a.task} seed={a.seed} steps99={reached} train_s99={reached_s:.3f}"
           f" steps={step} train_s={train_s:.3f} eval_s={eval_s:.3f} exact_match={em:.4f} token_accuracy={tok:.4f}"
-          f" ms_per_step={1000 * train_s / step:.1f} generalize={gen:.4f}")
+          f" ms_per_step={1000 * train_s / step:.1f} generalize={gen:.4f} generalize_tok={gen_tok:.4f}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import java.util.List;
  * MLP biases and the head keep {@code nn.Linear}'s default. (Embeddings scaled down to N(0, 0.1²) and
  * nn.Linear's smaller default in the blocks let the blocks' outputs swamp the token identity in the
  * residual stream: copy needed twice the steps and reverse did not reach 99% in 400 steps; see
- * bench/results/copy-vs-pytorch.md.)
+ * bench/copy-vs-pytorch.sh.)
  *
  * <p>Padding costs nothing in the position-wise parts: without a cache, the embeddings, LayerNorms,
  * MLPs, residual sums and the head run on the real positions only (packed rows), and only attention
