@@ -21,10 +21,10 @@ import java.util.List;
  * output, EOS included, equals target + EOS) and token accuracy. Training and evaluation are timed apart
  * ({@link #trainSeconds()}, {@link #evalSeconds()}).
  *
- * <p>No clipping, as PyTorch's recipe: the global gradient norm climbs to 2 to 4 while the model learns the
- * alignment (steps 60 to 150 of reverse), just where clipping at 1.0 bites, and clipping there slowed
- * reverse from a median of 200 to 270 steps to 99% over seeds 1 to 9 (PyTorch: 205 to 285 over seeds
- * 1 to 6), measured with bench/copy-vs-pytorch.sh.
+ * <p>No clipping, as PyTorch's recipe: the global gradient norm climbs from 0.5-1 to 1.7-4 while the
+ * model learns the alignment (steps 60 to 150 of reverse), just where clipping at 1.0 bites, and clipping
+ * there slowed reverse from a median of 200 to 270 steps to 99% over seeds 1 to 9 (PyTorch: 205 to 285
+ * over seeds 1 to 6); see bench/results/copy-vs-pytorch.md.
  */
 public final class Seq2SeqTrainer {
     private final Seq2SeqTransformer model;
