@@ -2,6 +2,7 @@ package dev.minitape.core.ops;
 
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
+import dev.minitape.core.kernels.Tanh;
 
 /** Elementwise functions of one tensor; each backward is the derivative times dy. */
 public final class Pointwise {
@@ -44,7 +45,7 @@ public final class Pointwise {
     /** y = tanh x      dx += (1 − y²)·dy */
     public static Tensor tanh(Tensor x) {
         float[] xs = x.data(), y = new float[xs.length];
-        for (int i = 0; i < y.length; i++) y[i] = (float) Math.tanh(xs[i]);
+        Tanh.apply(y, xs, y.length);
         return Tape.record("tanh", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += (1f - y[i] * y[i]) * dy[i];
@@ -77,19 +78,26 @@ public final class Pointwise {
      * dx += dy·[½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)]
      */
     public static Tensor gelu(Tensor x) {
-        float[] xs = x.data(), y = new float[xs.length];
-        for (int i = 0; i < y.length; i++) {
-            float v = xs[i];
-            y[i] = 0.5f * v * (1f + (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
-        }
+        float[] xs = x.data(), y = geluTanh(xs);
+        for (int i = 0; i < y.length; i++) y[i] = 0.5f * xs[i] * (1f + y[i]);
         return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
-            float[] dx = x.gradData();
+            float[] dx = x.gradData(), t = geluTanh(xs);                 // recomputed: cheaper than keeping it
             for (int i = 0; i < dx.length; i++) {
-                float v = xs[i];
-                float t = (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v));
+                float v = xs[i], ti = t[i];
                 float du = GELU_C * (1f + 3f * GELU_A * v * v);
-                dx[i] += dy[i] * (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du);
+                dx[i] += dy[i] * (0.5f * (1f + ti) + 0.5f * v * (1f - ti * ti) * du);
             }
         }, x);
+    }
+
+    /** t = tanh(√(2/π)(x + 0.044715x³)) elementwise. */
+    private static float[] geluTanh(float[] xs) {
+        float[] t = new float[xs.length];
+        for (int i = 0; i < t.length; i++) {
+            float v = xs[i];
+            t[i] = GELU_C * (v + GELU_A * v * v * v);
+        }
+        Tanh.apply(t, t, t.length);
+        return t;
     }
 }
