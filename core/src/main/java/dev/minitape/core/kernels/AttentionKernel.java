@@ -17,10 +17,15 @@ package dev.minitape.core.kernels;
  * attends to none: its row of P is 0 and its output 0.
  *
  * <p>Work splits over (batch, head) pairs, whose outputs are disjoint, so results are the same for any
- * thread count.
+ * thread count. Within a pair the products are {@link Matmul#serial} calls on strided views of the operands,
+ * one block of QB query rows at a time; with a causal mask a block's products stop at the last key its last
+ * row sees, so the masked upper triangle is (mostly) never computed. The exponentials are {@link Exp}'s.
  */
 public final class AttentionKernel {
     private AttentionKernel() {}
+
+    /** Query rows per block: a multiple of the matmul micro-kernel's 3 rows. */
+    private static final int QB = 30;
 
     /** Where one operand lives: array, offset of the first row, distance between rows. */
     public record Rows(float[] data, int offset, int stride) {
@@ -29,99 +34,100 @@ public final class AttentionKernel {
         }
     }
 
+    /** A per-thread block of scores (or of dP), QB rows by up to s keys. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] scratch(int size) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < size) holder[0] = new float[size];
+        java.util.Arrays.fill(holder[0], 0, size, 0f);
+        return holder[0];
+    }
+
+    /** Keys [0, keys) are the ones query rows before {@code end} may see. */
+    private static int keysSeen(int end, int s, int past, boolean causal) {
+        return causal ? Math.min(s, past + end) : s;
+    }
+
     public static void forward(float[] y, float[] p, Rows q, Rows k, Rows v, int batch, int t, int s, int heads, int hd,
                                int past, boolean causal, float[] keyPad, float scale) {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
-            float[] row = new float[s], kT = new float[hd * s];
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
-                transpose(kT, k, b, s, h, hd);
-                for (int i = 0; i < t; i++) {
-                    int qi = q.at(b, i, t, h, hd);
-                    int visible = causal ? Math.min(s, past + i + 1) : s;
-                    // row_j = scale·Σ_d q_id·k_jd, summed over d with j innermost (contiguous in kT)
-                    java.util.Arrays.fill(row, 0, visible, 0f);
-                    for (int d = 0; d < hd; d++) {
-                        float qd = q.data()[qi + d] * scale;
-                        int at = d * s;
-                        for (int j = 0; j < visible; j++) row[j] += qd * kT[at + j];
+                for (int i0 = 0; i0 < t; i0 += QB) {
+                    int rows = Math.min(QB, t - i0), keys = keysSeen(i0 + rows, s, past, causal);
+                    if (keys == 0) continue;                           // nothing visible: P and Y stay 0
+                    // scores = Q·Kᵀ for the block's rows and the keys they may see
+                    float[] sc = scratch(rows * keys);
+                    Matmul.serial(sc, 0, keys, q.data(), q.at(b, i0, t, h, hd), q.stride(), 1,
+                            k.data(), k.at(b, 0, s, h, hd), 1, k.stride(), rows, hd, keys);
+                    for (int r = 0; r < rows; r++) {
+                        int i = i0 + r, visible = keysSeen(i + 1, s, past, causal), at = r * keys;
+                        softmaxRow(p, (bh * t + i) * s, sc, at, keys, visible, keyPad, b * s, scale);
                     }
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < s; j++) {
-                        if (j >= visible || keyPad != null && keyPad[b * s + j] != 0f) row[j] = Float.NEGATIVE_INFINITY;
-                        else max = Math.max(max, row[j]);
-                    }
-                    int pRow = (bh * t + i) * s, yRow = (b * t + i) * c + h * hd;
-                    if (max == Float.NEGATIVE_INFINITY) continue;      // nothing visible: P and Y stay 0
-                    double sum = 0;
-                    for (int j = 0; j < s; j++) {
-                        float e = row[j] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(row[j] - max);
-                        row[j] = e;
-                        sum += e;
-                    }
-                    float inv = (float) (1.0 / sum);
-                    for (int j = 0; j < s; j++) {
-                        float pj = row[j] * inv;
-                        p[pRow + j] = pj;
-                        if (pj == 0f) continue;
-                        int vj = v.at(b, j, s, h, hd);
-                        for (int d = 0; d < hd; d++) y[yRow + d] += pj * v.data()[vj + d];
-                    }
+                    // Y += P·V
+                    Matmul.serial(y, (b * t + i0) * c + h * hd, c, p, (bh * t + i0) * s, s, 1,
+                            v.data(), v.at(b, 0, s, h, hd), v.stride(), 1, rows, keys, hd);
                 }
             }
         });
     }
 
-    /** xT[d·s + j] = head h's column d of row j of x (batch b), so loops over j run contiguously. */
-    private static void transpose(float[] xT, Rows x, int b, int s, int h, int hd) {
-        for (int j = 0; j < s; j++) {
-            int at = x.at(b, j, s, h, hd);
-            for (int d = 0; d < hd; d++) xT[d * s + j] = x.data()[at + d];
+    /**
+     * p[pAt + j] = softmax_j(scale·sc[at + j]) over the visible, unpadded keys j < keys; hidden keys get 0,
+     * and a row with every key hidden stays all 0.
+     */
+    private static void softmaxRow(float[] p, int pAt, float[] sc, int at, int keys, int visible, float[] keyPad,
+                                   int padAt, float scale) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < keys; j++) {
+            boolean hidden = j >= visible || keyPad != null && keyPad[padAt + j] != 0f;
+            float x = hidden ? Float.NEGATIVE_INFINITY : sc[at + j] * scale;
+            sc[at + j] = x;
+            max = Math.max(max, x);
         }
+        if (max == Float.NEGATIVE_INFINITY) return;
+        double sum = Exp.expShifted(sc, sc, at, keys, max);            // e^−∞ = 0 exactly
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < keys; j++) p[pAt + j] = sc[at + j] * inv;
     }
 
     /**
-     * Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. Per query
-     * row i: dP_i = G_i·Vᵀ (over a transposed copy of V, so the loop runs along keys), then for each
-     * visible key j: dV_j += P_ij·G_i, dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)·scale, dQ_i += dS_ij·K_j,
-     * dK_j += dS_ij·Q_i.
+     * Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. Per block of
+     * query rows and the keys they see: dP = G·Vᵀ, dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)·scale, then
+     * dV += Pᵀ·G, dQ += dS·K, dK += dSᵀ·Q.
      */
     public static void backward(Rows dq, Rows dk, Rows dv, float[] dy, float[] p, Rows q, Rows k, Rows v,
-                                int batch, int t, int s, int heads, int hd, float scale) {
+                                int batch, int t, int s, int heads, int hd, int past, boolean causal, float scale) {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
-            float[] dp = new float[s], vT = new float[hd * s];
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
-                transpose(vT, v, b, s, h, hd);
-                for (int i = 0; i < t; i++) {
-                    int pRow = (bh * t + i) * s, yRow = (b * t + i) * c + h * hd;
-                    java.util.Arrays.fill(dp, 0f);
-                    for (int d = 0; d < hd; d++) {
-                        float g = dy[yRow + d];
-                        int at = d * s;
-                        for (int j = 0; j < s; j++) dp[j] += g * vT[at + j];
+                for (int i0 = 0; i0 < t; i0 += QB) {
+                    int rows = Math.min(QB, t - i0), keys = keysSeen(i0 + rows, s, past, causal);
+                    if (keys == 0) continue;
+                    int pAt = (bh * t + i0) * s, gAt = (b * t + i0) * c + h * hd;
+                    float[] ds = scratch(rows * keys);
+                    Matmul.serial(ds, 0, keys, dy, gAt, c, 1, v.data(), v.at(b, 0, s, h, hd), 1, v.stride(), rows, hd, keys);
+                    for (int r = 0; r < rows; r++) {
+                        int pr = pAt + r * s, at = r * keys;
+                        double dot = 0;
+                        for (int j = 0; j < keys; j++) dot += (double) p[pr + j] * ds[at + j];
+                        float rowDot = (float) dot;
+                        for (int j = 0; j < keys; j++) ds[at + j] = p[pr + j] * (ds[at + j] - rowDot) * scale;
                     }
-                    double dot = 0;
-                    for (int j = 0; j < s; j++) dot += (double) p[pRow + j] * dp[j];
-                    float rowDot = (float) dot;
-                    int qi = q.at(b, i, t, h, hd);
-                    int dqi = dq == null ? 0 : dq.at(b, i, t, h, hd);
-                    for (int j = 0; j < s; j++) {
-                        float pj = p[pRow + j];
-                        if (pj == 0f) continue;
-                        if (dv != null) {
-                            int dvj = dv.at(b, j, s, h, hd);
-                            for (int d = 0; d < hd; d++) dv.data()[dvj + d] += pj * dy[yRow + d];
-                        }
-                        float ds = pj * (dp[j] - rowDot) * scale;
-                        int kj = k.at(b, j, s, h, hd);
-                        if (dq != null) for (int d = 0; d < hd; d++) dq.data()[dqi + d] += ds * k.data()[kj + d];
-                        if (dk != null) {
-                            int dkj = dk.at(b, j, s, h, hd);
-                            for (int d = 0; d < hd; d++) dk.data()[dkj + d] += ds * q.data()[qi + d];
-                        }
+                    if (dv != null) {
+                        Matmul.serial(dv.data(), dv.at(b, 0, s, h, hd), dv.stride(), p, pAt, 1, s,
+                                dy, gAt, c, 1, keys, rows, hd);
+                    }
+                    if (dq != null) {
+                        Matmul.serial(dq.data(), dq.at(b, i0, t, h, hd), dq.stride(), ds, 0, keys, 1,
+                                k.data(), k.at(b, 0, s, h, hd), k.stride(), 1, rows, keys, hd);
+                    }
+                    if (dk != null) {
+                        Matmul.serial(dk.data(), dk.at(b, 0, s, h, hd), dk.stride(), ds, 0, 1, keys,
+                                q.data(), q.at(b, i0, t, h, hd), q.stride(), 1, keys, rows, hd);
                     }
                 }
             }

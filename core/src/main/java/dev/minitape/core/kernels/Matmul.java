@@ -120,6 +120,23 @@ public final class Matmul {
     }
 
     /**
+     * C += A·B on the calling thread alone, for kernels that already split their work over threads (attention
+     * runs one product per (batch, head) pair), with general strides: C(i, j) = c[cOff + i·crs + j],
+     * A(i, p) = a[aOff + i·ars + p·aps], B(p, j) = b[bOff + p·brs + j·bcs]. Same loop nest and the same
+     * per-element fma order as the public products, so the same bits.
+     */
+    static void serial(float[] c, int cOff, int crs, float[] a, int aOff, int ars, int aps,
+                       float[] b, int bOff, int brs, int bcs, int m, int k, int n) {
+        if (m == 0 || k == 0 || n == 0) return;
+        View cv = new View(c, cOff, crs, 1), av = new View(a, aOff, ars, aps), bv = new View(b, bOff, brs, bcs);
+        if (transposed(m, n)) {
+            block(WORKSPACE.get(), cv.t(), bv.t(), av.t(), k, 0, n, 0, m);
+        } else {
+            block(WORKSPACE.get(), cv, av, bv, k, 0, m, 0, n);
+        }
+    }
+
+    /**
      * Whether to run the loop nest on Cᵀ += Bᵀ·Aᵀ, with the long loops over a thread's rows of C instead of
      * over its n columns: when the rows are short and there are many of them (measured: it pays up to
      * n ≈ 200 with 2048 rows; at n = 384 the direct form is faster).

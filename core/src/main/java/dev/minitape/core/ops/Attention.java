@@ -41,6 +41,6 @@ public final class Attention {
                 q.requiresGrad() ? new Rows(q.gradData(), qCol, q.size(2)) : null,
                 k.requiresGrad() ? new Rows(k.gradData(), kCol, k.size(2)) : null,
                 v.requiresGrad() ? new Rows(v.gradData(), vCol, v.size(2)) : null,
-                dy, p, qr, kr, vr, b, t, s, heads, hd, scale), q, k, v);
+                dy, p, qr, kr, vr, b, t, s, heads, hd, past, causal, scale), q, k, v);
     }
 }

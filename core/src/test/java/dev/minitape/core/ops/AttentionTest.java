@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.core.GradCheck;
 import dev.minitape.core.Rng;
+import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,38 @@ class AttentionTest {
         }
         Tensor open = Attention.multiHead(q, 0, k, 0, v, 0, heads, c, false, 0, null);
         assertArrayEquals(reference(q, k, v, heads, false, 0, null).toArray(), open.toArray(), 1e-5f);
+    }
+
+    /** Long enough for several blocks of query rows (the kernel works 30 at a time), causal ones seeing fewer keys. */
+    @Test
+    void matchesTheCompositeFormulaAndItsGradientsAcrossBlocksOfQueries() {
+        int b = 2, t = 67, s = 67, c = 12, heads = 3;
+        float[] pad = new float[b * s];
+        pad[5] = pad[s + 40] = 1;
+        for (boolean causal : new boolean[] {true, false}) {
+            Tensor[] fusedIn = {Tensor.randn(rng, b, t, c), Tensor.randn(rng, b, s, c), Tensor.randn(rng, b, s, c)};
+            Tensor[] refIn = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                fusedIn[i].requiresGrad(true);
+                refIn[i] = new Tensor(fusedIn[i].toArray(), fusedIn[i].shape()).requiresGrad(true);
+            }
+            Tensor upstream = Tensor.randn(rng, b, t, c);
+            float[] fused, ref;
+            try (Tape tape = Tape.start()) {
+                Tensor y = Attention.multiHead(fusedIn[0], 0, fusedIn[1], 0, fusedIn[2], 0, heads, c, causal, 0, new Tensor(pad, b, s));
+                fused = y.toArray();
+                y.mul(upstream).sum().backward();
+            }
+            try (Tape tape = Tape.start()) {
+                Tensor y = reference(refIn[0], refIn[1], refIn[2], heads, causal, 0, pad);
+                ref = y.toArray();
+                y.mul(upstream).sum().backward();
+            }
+            assertArrayEquals(ref, fused, 1e-5f, "causal " + causal);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(refIn[i].grad().toArray(), fusedIn[i].grad().toArray(), 1e-4f, "gradient " + "qkv".charAt(i));
+            }
+        }
     }
 
     @Test
