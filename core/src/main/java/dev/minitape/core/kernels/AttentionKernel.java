@@ -17,15 +17,12 @@ package dev.minitape.core.kernels;
  * attends to none: its row of P is 0 and its output 0.
  *
  * <p>Work splits over (batch, head) pairs, whose outputs are disjoint, so results are the same for any
- * thread count. Within a pair the products are {@link Matmul#serial} calls on strided views of the operands,
- * one block of QB query rows at a time; with a causal mask a block's products stop at the last key its last
- * row sees, so the masked upper triangle is (mostly) never computed. The exponentials are {@link Exp}'s.
+ * thread count. Within a pair the five products are {@link Matmul#serial} calls on strided views of the
+ * operands, each whole (T rows by the keys any query sees): splitting the queries into causal blocks would skip
+ * the masked triangle but leave products too small to vectorize well. The exponentials are {@link Exp}'s.
  */
 public final class AttentionKernel {
     private AttentionKernel() {}
-
-    /** Query rows per block: a multiple of the matmul micro-kernel's 3 rows. */
-    private static final int QB = 30;
 
     /** Where one operand lives: array, offset of the first row, distance between rows. */
     public record Rows(float[] data, int offset, int stride) {
@@ -34,7 +31,7 @@ public final class AttentionKernel {
         }
     }
 
-    /** A per-thread block of scores (or of dP), QB rows by up to s keys. */
+    /** A per-thread block of scores (or of dP), T rows by up to S keys, zeroed. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private static float[] scratch(int size) {
@@ -54,43 +51,56 @@ public final class AttentionKernel {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
             for (int bh = from; bh < to; bh++) {
-                int b = bh / heads, h = bh % heads;
-                for (int i0 = 0; i0 < t; i0 += QB) {
-                    int rows = Math.min(QB, t - i0), keys = keysSeen(i0 + rows, s, past, causal);
-                    if (keys == 0) continue;                           // nothing visible: P and Y stay 0
-                    // scores = Q·Kᵀ for the block's rows and the keys they may see
-                    float[] sc = scratch(rows * keys);
-                    Matmul.serial(sc, 0, keys, q.data(), q.at(b, i0, t, h, hd), q.stride(), 1,
-                            k.data(), k.at(b, 0, s, h, hd), 1, k.stride(), rows, hd, keys);
-                    for (int r = 0; r < rows; r++) {
-                        int i = i0 + r, visible = keysSeen(i + 1, s, past, causal), at = r * keys;
-                        softmaxRow(p, (bh * t + i) * s, sc, at, keys, visible, keyPad, b * s, scale);
-                    }
-                    // Y += P·V
-                    Matmul.serial(y, (b * t + i0) * c + h * hd, c, p, (bh * t + i0) * s, s, 1,
-                            v.data(), v.at(b, 0, s, h, hd), v.stride(), 1, rows, keys, hd);
-                }
+                int b = bh / heads, h = bh % heads, pAt = bh * t * s;
+                int keys = keysSeen(t, s, past, causal);
+                if (keys == 0) continue;                                   // nothing visible: P and Y stay 0
+                // scores = Q·Kᵀ over the keys any query sees, then each row's softmax into P
+                float[] sc = scratch(t * keys);
+                Matmul.serial(sc, 0, keys, q.data(), q.at(b, 0, t, h, hd), q.stride(), 1,
+                        k.data(), k.at(b, 0, s, h, hd), 1, k.stride(), t, hd, keys);
+                softmaxBlock(p, pAt, s, sc, t, keys, past, causal, keyPad, b * s, scale);
+                // Y += P·V
+                Matmul.serial(y, b * t * c + h * hd, c, p, pAt, s, 1, v.data(), v.at(b, 0, s, h, hd), v.stride(), 1, t, keys, hd);
             }
         });
     }
 
     /**
-     * p[pAt + j] = softmax_j(scale·sc[at + j]) over the visible, unpadded keys j < keys; hidden keys get 0,
-     * and a row with every key hidden stays all 0.
+     * Row i of P (at pAt + i·s) = softmax_j(scale·sc[i·keys + j]) over the keys j that row sees (j < visible_i,
+     * not padded); the rest of the row stays 0 (p arrives zeroed), and so does a row with every key hidden.
+     * The exponentials of the whole block go through {@link Exp} in one call (per-row calls cost more in
+     * set-up than in arithmetic at these lengths): e^(scale·(x_j − max_i)), every argument ≤ 0, hidden ones −∞.
      */
-    private static void softmaxRow(float[] p, int pAt, float[] sc, int at, int keys, int visible, float[] keyPad,
-                                   int padAt, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < keys; j++) {
-            boolean hidden = j >= visible || keyPad != null && keyPad[padAt + j] != 0f;
-            float x = hidden ? Float.NEGATIVE_INFINITY : sc[at + j] * scale;
-            sc[at + j] = x;
-            max = Math.max(max, x);
+    private static void softmaxBlock(float[] p, int pAt, int s, float[] sc, int t, int keys, int past, boolean causal,
+                                     float[] keyPad, int padAt, float scale) {
+        for (int i = 0; i < t; i++) {
+            int at = i * keys, visible = keysSeen(i + 1, s, past, causal);
+            if (keyPad != null) {
+                for (int j = 0; j < visible; j++) if (keyPad[padAt + j] != 0f) sc[at + j] = Float.NEGATIVE_INFINITY;
+            }
+            java.util.Arrays.fill(sc, at + visible, at + keys, Float.NEGATIVE_INFINITY);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < visible; j++) max = Math.max(max, sc[at + j]);
+            if (max == Float.NEGATIVE_INFINITY) continue;              // all hidden: every exponential is 0
+            for (int j = 0; j < visible; j++) sc[at + j] = (sc[at + j] - max) * scale;
         }
-        if (max == Float.NEGATIVE_INFINITY) return;
-        double sum = Exp.expShifted(sc, sc, at, keys, max);            // e^−∞ = 0 exactly
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < keys; j++) p[pAt + j] = sc[at + j] * inv;
+        Exp.expShifted(sc, sc, 0, t * keys, 0f);
+        for (int i = 0; i < t; i++) {
+            int at = i * keys, visible = keysSeen(i + 1, s, past, causal), row = pAt + i * s;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;                     // four chains: the adds overlap
+            int j = 0;
+            for (; j + 4 <= visible; j += 4) {
+                s0 += sc[at + j];
+                s1 += sc[at + j + 1];
+                s2 += sc[at + j + 2];
+                s3 += sc[at + j + 3];
+            }
+            for (; j < visible; j++) s0 += sc[at + j];
+            double sum = (s0 + s1) + (s2 + s3);
+            if (sum == 0) continue;
+            float inv = (float) (1.0 / sum);
+            for (j = 0; j < visible; j++) p[row + j] = sc[at + j] * inv;
+        }
     }
 
     /**
@@ -103,34 +113,44 @@ public final class AttentionKernel {
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
             for (int bh = from; bh < to; bh++) {
-                int b = bh / heads, h = bh % heads;
-                for (int i0 = 0; i0 < t; i0 += QB) {
-                    int rows = Math.min(QB, t - i0), keys = keysSeen(i0 + rows, s, past, causal);
-                    if (keys == 0) continue;
-                    int pAt = (bh * t + i0) * s, gAt = (b * t + i0) * c + h * hd;
-                    float[] ds = scratch(rows * keys);
-                    Matmul.serial(ds, 0, keys, dy, gAt, c, 1, v.data(), v.at(b, 0, s, h, hd), 1, v.stride(), rows, hd, keys);
-                    for (int r = 0; r < rows; r++) {
-                        int pr = pAt + r * s, at = r * keys;
-                        double dot = 0;
-                        for (int j = 0; j < keys; j++) dot += (double) p[pr + j] * ds[at + j];
-                        float rowDot = (float) dot;
-                        for (int j = 0; j < keys; j++) ds[at + j] = p[pr + j] * (ds[at + j] - rowDot) * scale;
-                    }
-                    if (dv != null) {
-                        Matmul.serial(dv.data(), dv.at(b, 0, s, h, hd), dv.stride(), p, pAt, 1, s,
-                                dy, gAt, c, 1, keys, rows, hd);
-                    }
-                    if (dq != null) {
-                        Matmul.serial(dq.data(), dq.at(b, i0, t, h, hd), dq.stride(), ds, 0, keys, 1,
-                                k.data(), k.at(b, 0, s, h, hd), k.stride(), 1, rows, keys, hd);
-                    }
-                    if (dk != null) {
-                        Matmul.serial(dk.data(), dk.at(b, 0, s, h, hd), dk.stride(), ds, 0, 1, keys,
-                                q.data(), q.at(b, i0, t, h, hd), q.stride(), 1, keys, rows, hd);
-                    }
+                int b = bh / heads, h = bh % heads, pAt = bh * t * s, gAt = b * t * c + h * hd;
+                int keys = keysSeen(t, s, past, causal);
+                if (keys == 0) continue;
+                // dP = G·Vᵀ, then dS in place
+                float[] ds = scratch(t * keys);
+                Matmul.serial(ds, 0, keys, dy, gAt, c, 1, v.data(), v.at(b, 0, s, h, hd), 1, v.stride(), t, hd, keys);
+                for (int i = 0; i < t; i++) {
+                    int pr = pAt + i * s, at = i * keys, visible = keysSeen(i + 1, s, past, causal);
+                    float rowDot = (float) dot(p, pr, ds, at, visible);
+                    for (int j = 0; j < visible; j++) ds[at + j] = p[pr + j] * (ds[at + j] - rowDot) * scale;
+                    java.util.Arrays.fill(ds, at + visible, at + keys, 0f);   // P_ij = 0 there, so dS_ij = 0
+                }
+                if (dv != null) {
+                    Matmul.serial(dv.data(), dv.at(b, 0, s, h, hd), dv.stride(), p, pAt, 1, s, dy, gAt, c, 1, keys, t, hd);
+                }
+                if (dq != null) {
+                    Matmul.serial(dq.data(), dq.at(b, 0, t, h, hd), dq.stride(), ds, 0, keys, 1,
+                            k.data(), k.at(b, 0, s, h, hd), k.stride(), 1, t, keys, hd);
+                }
+                if (dk != null) {
+                    Matmul.serial(dk.data(), dk.at(b, 0, s, h, hd), dk.stride(), ds, 0, 1, keys,
+                            q.data(), q.at(b, 0, t, h, hd), q.stride(), 1, keys, t, hd);
                 }
             }
         });
+    }
+
+    /** Σ_j x[xAt + j]·y[yAt + j] over j < n in double, in four interleaved chains (the adds overlap). */
+    private static double dot(float[] x, int xAt, float[] y, int yAt, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += (double) x[xAt + j] * y[yAt + j];
+            s1 += (double) x[xAt + j + 1] * y[yAt + j + 1];
+            s2 += (double) x[xAt + j + 2] * y[yAt + j + 2];
+            s3 += (double) x[xAt + j + 3] * y[yAt + j + 3];
+        }
+        for (; j < n; j++) s0 += (double) x[xAt + j] * y[yAt + j];
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -9,7 +9,9 @@ package dev.minitape.core.kernels;
  * <pre>
  *   dx = σ⁻¹·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))      dγ += Σ_rows dy·x̂      dβ += Σ_rows dy
  * </pre>
- * The means accumulate in double; forward keeps μ and σ⁻¹ per row for the backward pass.
+ * The means accumulate in double, in four interleaved chains (one chain is bound by the add's latency);
+ * forward keeps μ and σ⁻¹ per row for the backward pass. Rows split over threads for y and dx, columns for
+ * dγ and dβ (each column sums its rows in order), so results are the same for any thread count.
  */
 public final class LayerNormKernel {
     private LayerNormKernel() {}
@@ -19,13 +21,7 @@ public final class LayerNormKernel {
         Parallel.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int at = r * c;
-                double s = 0;
-                for (int j = 0; j < c; j++) s += x[at + j];
-                double mu = s / c, sq = 0;
-                for (int j = 0; j < c; j++) {
-                    double d = x[at + j] - mu;
-                    sq += d * d;
-                }
+                double mu = sum(x, at, c) / c, sq = sumSquares(x, at, c, mu);
                 float m = (float) mu, inv = (float) (1.0 / Math.sqrt(sq / c + eps));
                 mean[r] = m;
                 rstd[r] = inv;
@@ -61,13 +57,45 @@ public final class LayerNormKernel {
             });
         }
         if (dgamma == null && dbeta == null) return;
-        for (int r = 0; r < n; r++) {
-            int at = r * c;
-            float m = mean[r], inv = rstd[r];
-            for (int j = 0; j < c; j++) {
-                if (dgamma != null) dgamma[j] += dy[at + j] * ((x[at + j] - m) * inv);
-                if (dbeta != null) dbeta[j] += dy[at + j];
+        Parallel.forRange(c, Math.max(1, c / Math.max(1, Parallel.threads())), (j0, j1) -> {
+            for (int r = 0; r < n; r++) {
+                int at = r * c;
+                float m = mean[r], inv = rstd[r];
+                if (dgamma != null) for (int j = j0; j < j1; j++) dgamma[j] += dy[at + j] * ((x[at + j] - m) * inv);
+                if (dbeta != null) for (int j = j0; j < j1; j++) dbeta[j] += dy[at + j];
             }
+        });
+    }
+
+    /** Σ_j x[at + j] over j < c, in double. */
+    private static double sum(float[] x, int at, int c) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= c; j += 4) {
+            s0 += x[at + j];
+            s1 += x[at + j + 1];
+            s2 += x[at + j + 2];
+            s3 += x[at + j + 3];
         }
+        for (; j < c; j++) s0 += x[at + j];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ_j (x[at + j] − mu)² over j < c, in double. */
+    private static double sumSquares(float[] x, int at, int c, double mu) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= c; j += 4) {
+            double d0 = x[at + j] - mu, d1 = x[at + j + 1] - mu, d2 = x[at + j + 2] - mu, d3 = x[at + j + 3] - mu;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < c; j++) {
+            double d = x[at + j] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -2,6 +2,7 @@ package dev.minitape.core.ops;
 
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
+import dev.minitape.core.kernels.Parallel;
 import dev.minitape.core.kernels.Tanh;
 
 /** Elementwise functions of one tensor; each backward is the derivative times dy. */
@@ -79,24 +80,30 @@ public final class Pointwise {
      */
     public static Tensor gelu(Tensor x) {
         float[] xs = x.data(), y = geluTanh(xs);
-        for (int i = 0; i < y.length; i++) y[i] = 0.5f * xs[i] * (1f + y[i]);
+        Parallel.forRange(y.length, 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) y[i] = 0.5f * xs[i] * (1f + y[i]);
+        });
         return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData(), t = geluTanh(xs);                 // recomputed: cheaper than keeping it
-            for (int i = 0; i < dx.length; i++) {
-                float v = xs[i], ti = t[i];
-                float du = GELU_C * (1f + 3f * GELU_A * v * v);
-                dx[i] += dy[i] * (0.5f * (1f + ti) + 0.5f * v * (1f - ti * ti) * du);
-            }
+            Parallel.forRange(dx.length, 1 << 14, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float v = xs[i], ti = t[i];
+                    float du = GELU_C * (1f + 3f * GELU_A * v * v);
+                    dx[i] += dy[i] * (0.5f * (1f + ti) + 0.5f * v * (1f - ti * ti) * du);
+                }
+            });
         }, x);
     }
 
     /** t = tanh(√(2/π)(x + 0.044715x³)) elementwise. */
     private static float[] geluTanh(float[] xs) {
         float[] t = new float[xs.length];
-        for (int i = 0; i < t.length; i++) {
-            float v = xs[i];
-            t[i] = GELU_C * (v + GELU_A * v * v * v);
-        }
+        Parallel.forRange(t.length, 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = xs[i];
+                t[i] = GELU_C * (v + GELU_A * v * v * v);
+            }
+        });
         Tanh.apply(t, t, t.length);
         return t;
     }
