@@ -52,10 +52,32 @@ public final class Matmul {
     /** Rows of C per micro-kernel call. */
     private static final int MR = 3;
 
-    /** A thread's panel of B (with up to two zero rows after the last depth) and 3 accumulator rows. */
+    /**
+     * A thread's panel of B (with up to two zero rows after the last depth) and accumulator rows: 3 for the
+     * plain kernels, 6 for {@link VectorKernel}.
+     */
     private static final class Workspace {
         final float[][] panel = new float[KC + 2][ROW];
-        final float[][] acc = new float[MR][ROW];
+        final float[][] acc = new float[6][ROW];
+    }
+
+    /**
+     * Whether the Vector API micro-kernel runs: when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector}. Tests switch it to check both kernels give the same bits.
+     */
+    private static volatile boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** Selects the Vector API kernel (true; only possible with the module present) or the plain one. */
+    static void useVector(boolean on) {
+        if (on && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new IllegalStateException("the Vector API kernel needs --add-modules jdk.incubator.vector");
+        }
+        vector = on;
+    }
+
+    /** Whether products run on the Vector API kernel. */
+    public static boolean vectorKernel() {
+        return vector;
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -139,9 +161,11 @@ public final class Matmul {
     /**
      * Whether to run the loop nest on Cᵀ += Bᵀ·Aᵀ, with the long loops over a thread's rows of C instead of
      * over its n columns: when the rows are short and there are many of them (measured: it pays up to
-     * n ≈ 200 with 2048 rows; at n = 384 the direct form is faster).
+     * n ≈ 200 with 2048 rows; at n = 384 the direct form is faster). The Vector API kernel keeps C in
+     * registers, so it transposes only for a row shorter than a strip or one that would leave a ragged tail.
      */
     private static boolean transposed(int rows, int n) {
+        if (vector) return rows >= 2 * n && (n < VectorKernel.STRIP || n < 128 && n % VectorKernel.STRIP != 0);
         return n < 256 && rows >= 2 * n;
     }
 
@@ -166,8 +190,17 @@ public final class Matmul {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 pack(panel, b, pc, jc, kc, w);
-                for (int i = i0; i < i1; i += MR) {
-                    int mr = Math.min(MR, i1 - i), ai = a.at(i, pc);
+                boolean wideVector = vector && w >= VectorKernel.STRIP;
+                for (int i = i0, mr; i < i1; i += mr) {
+                    int ai = a.at(i, pc);
+                    if (wideVector && i1 - i >= VectorKernel.ROWS) {
+                        mr = VectorKernel.ROWS;
+                        load(acc, mr, c, i, jc, w);
+                        VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
+                        store(acc, mr, c, i, jc, w);
+                        continue;
+                    }
+                    mr = Math.min(MR, i1 - i);
                     load(acc, mr, c, i, jc, w);
                     if (mr == MR && w >= WIDE) {
                         kernel3(acc, a.data, ai, a.rs, a.cs, panel, kc, w);

@@ -101,8 +101,22 @@ class MatmulTest {
         }
     }
 
+    /** Both micro-kernels: the plain-Java one and the Vector API one (the tests run with its module). */
     @Test
-    void equalsThePlainFmaLoopBitForBit() {
+    void equalsThePlainFmaLoopBitForBitWithEitherKernel() {
+        boolean initially = Matmul.vectorKernel();
+        assertTrue(initially, "core's tests run with --add-modules jdk.incubator.vector, so the Vector API kernel is on");
+        try {
+            for (boolean vector : new boolean[] {false, true}) {
+                Matmul.useVector(vector);
+                equalsThePlainFmaLoopBitForBit("vector " + vector);
+            }
+        } finally {
+            Matmul.useVector(initially);
+        }
+    }
+
+    private void equalsThePlainFmaLoopBitForBit(String kernel) {
         // The documented order: c = fma(A(i, p), B(p, j), c) for p = 0, 1, ..., k−1.
         Random rnd = new Random(2);
         for (Layout layout : Layout.values()) {
@@ -120,7 +134,7 @@ class MatmulTest {
                     }
                 }
                 layout.run(c, 0, a, 0, b, 0, m, k, n);
-                assertArrayEquals(expected, c, () -> layout + " " + Arrays.toString(s));
+                assertArrayEquals(expected, c, () -> kernel + " " + layout + " " + Arrays.toString(s));
             }
         }
     }
