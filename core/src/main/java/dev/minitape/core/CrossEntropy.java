@@ -2,6 +2,7 @@ package dev.minitape.core;
 
 import dev.minitape.core.kernels.CrossEntropyKernel;
 import dev.minitape.core.kernels.CrossEntropyKernel.Targets;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cross-entropy between softmax(logits) and targets: PyTorch's {@code F.cross_entropy} (ignore_index,
@@ -21,6 +22,11 @@ public final class CrossEntropy {
     private final float[] weights;
     private final Reduction reduction;
     private final float zLoss;
+    /**
+     * The exponentials buffer of the last backward pass, handed to the next forward: a fresh n×V array per
+     * step would be zeroed (and, this size, faulted in) only to be overwritten. Holds at most one buffer.
+     */
+    private final AtomicReference<float[]> spareExps = new AtomicReference<>();
 
     private CrossEntropy(Builder b) {
         this.ignoreIndex = b.ignoreIndex;
@@ -140,7 +146,10 @@ public final class CrossEntropy {
         float[] scale = geo.rowScales(reduction, rowWeight, kept);
         float[] loss = new float[n], lse = new float[n], rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
         int[] argmax = new int[n];
-        CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v);
+        // The exponentials are kept for the backward pass (one per logit instead of two) when there will be one.
+        boolean backward = Tape.isRecording() && logits.requiresGrad() && CrossEntropyKernel.keepsExponentials(v);
+        float[] exps = backward ? reuseOrAllocate(n * v) : null;
+        CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v, exps);
 
         Tensor out;
         if (reduction == Reduction.NONE) {
@@ -152,12 +161,19 @@ public final class CrossEntropy {
         }
         boolean perRow = reduction == Reduction.NONE;
         out = Tape.record("crossEntropy", out, dy -> {
-            // dz += dL·g, where g holds the reduction's scale of each row; the kernel recomputes g from the
-            // logits and each row's max, min and coefficient instead of keeping an n×V buffer alive
+            // dz += dL·g, where g holds the reduction's scale of each row: from the kept exponentials and each
+            // row's coefficient
             CrossEntropyKernel.backward(logits.gradData(), dy, perRow, logits.data(), targets, scale, rowMax, rowMin,
-                    rowCoef, n, v);
+                    rowCoef, n, v, exps);
+            if (exps != null) spareExps.set(exps);
         }, logits);
         return diagnostics(out, targets, lse, argmax, n, v);
+    }
+
+    /** An array of at least {@code size} floats, not necessarily zero: every kept row's entries get written. */
+    private float[] reuseOrAllocate(int size) {
+        float[] spare = spareExps.getAndSet(null);
+        return spare != null && spare.length >= size ? spare : new float[size];
     }
 
     static Output diagnostics(Tensor loss, Targets t, float[] lse, int[] argmax, int n, int v) {

@@ -23,10 +23,12 @@ import java.util.Arrays;
  *
  * <p>Stability: the row max m is subtracted before exponentiating (lse = m + log Σ e^(z_j − m)), sums
  * over V accumulate in double (Exp's sums: Kahan float lanes, then double). The forward sweep reads each
- * logit twice (the max, then the exponentials) and keeps only m_r and coef_r per row. The backward sweep
- * ({@link #backward}) reads each logit once more, recomputes e_rj (the same bits as the forward's) and adds
- * dL·g straight into the logits' gradient: no n×V buffer is allocated or re-read, which saves more memory
- * traffic than the second exponential costs. {@link #rows} still materializes g for callers that want it.
+ * logit twice (the max, then the exponentials; a row of 32768 floats stays in L2 between the two) and keeps
+ * m_r and coef_r per row, and, when the caller passes a buffer for them, the exponentials e_rj: one
+ * exponential per logit is the budget, and the backward sweep ({@link #backward}) turns them into dL·g added
+ * straight into the logits' gradient. Without the buffer (the chunked linear + cross-entropy, which must not
+ * hold n×V floats) the backward re-reads each logit and recomputes e_rj, the same bits as the forward's.
+ * {@link #rows} still materializes g for callers that want it.
  *
  * <p>Vectorization: JDK 17 vectorizes a loop only when all its arrays share one index expression, so row
  * blocks are copied into per-thread scratch (L1-sized) and the loops run there. The max sweep also finds
@@ -64,7 +66,7 @@ public final class CrossEntropyKernel {
     public static void rows(float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t, float[] scale,
                             int n, int v) {
         float[] rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
-        forward(loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, n, v);
+        forward(loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, n, v, null);
         if (g == null) return;
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
@@ -73,7 +75,7 @@ public final class CrossEntropyKernel {
                     Arrays.fill(g, r * v, (r + 1) * v, 0f);
                     continue;
                 }
-                gradientRow(g, false, 1f, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
+                gradientRow(g, false, 1f, r, z, null, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
             }
         });
     }
@@ -82,27 +84,29 @@ public final class CrossEntropyKernel {
      * The forward sweep of rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (−1 for an ignored row), and
      * what {@link #backward} needs: the row max m_r, a lower bound of the row (its min, or for short rows its
      * block's; a narrow row lets Exp skip work) and
-     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r).
+     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r). When exps is not null and {@link #keepsExponentials}(v),
+     * it receives e^(z_rj − m_r) (n×V) for {@link #backward} to reuse; otherwise it is left alone.
      */
     public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
-                               float[] z, Targets t, float[] scale, int n, int v) {
+                               float[] z, Targets t, float[] scale, int n, int v, float[] exps) {
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
             if (v <= SMALL) {
                 forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
                 return;
             }
-            for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
+            for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, exps);
         });
     }
 
     /**
      * dz += d_r·g_r for every row, with d_r = dy[r] when perRow, else dy[0]; a row with d_r = 0 is skipped.
      * rowMax, rowMin and rowCoef come from {@link #forward} on the same z; the result is bit-for-bit what
-     * adding d_r times the g of {@link #rows} gives.
+     * adding d_r times the g of {@link #rows} gives. exps: the forward's exponentials (see {@link #forward}),
+     * or null to recompute them from z.
      */
     public static void backward(float[] dz, float[] dy, boolean perRow, float[] z, Targets t, float[] scale,
-                                float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v) {
+                                float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v, float[] exps) {
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
             if (v <= SMALL && t.soft == null && !(t.smoothing > 0f && t.weights != null)) {
@@ -115,10 +119,15 @@ public final class CrossEntropyKernel {
                 if (isIgnored(t, r)) {
                     addConstant(dz, r * v, v, d * 0f);                // g's row is zero: dz += d·0
                 } else {
-                    gradientRow(dz, true, d, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
+                    gradientRow(dz, true, d, r, z, exps, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
                 }
             }
         });
+    }
+
+    /** Whether {@link #forward} can keep the exponentials of rows this long (short rows take another path). */
+    public static boolean keepsExponentials(int v) {
+        return v > SMALL;
     }
 
     private static int minRows(int v) {
@@ -130,7 +139,7 @@ public final class CrossEntropyKernel {
     }
 
     private static void forwardRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
-                                   float[] rowCoef, float[] z, Targets t, float[] scale, int v, Scratch s) {
+                                   float[] rowCoef, float[] z, Targets t, float[] scale, int v, Scratch s, float[] exps) {
         int at = r * v;
         if (isIgnored(t, r)) {
             ignoredRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef);
@@ -141,7 +150,7 @@ public final class CrossEntropyKernel {
         float max = best < 0 ? Float.NEGATIVE_INFINITY : z[at + best];
         if (best < 0) best = 0;
         // Sweep 2: the exponentials' sum.
-        double sum = Exp.run(null, z, at, v, max, Exp.path(s.min, max));
+        double sum = Exp.run(exps, z, at, v, max, Exp.path(s.min, max));
         finishRow(r, best, max, s.min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
     }
 
@@ -383,7 +392,7 @@ public final class CrossEntropyKernel {
      * Row r of the gradient, block by block: g_j = coef·e_j − s·a_j (e_j recomputed), then dst += d·g
      * (add) or dst = g. The float operations are those of the original in-place formula, in its order.
      */
-    private static void gradientRow(float[] dst, boolean add, float d, int r, float[] z, Targets t, float s,
+    private static void gradientRow(float[] dst, boolean add, float d, int r, float[] z, float[] exps, Targets t, float s,
                                     float max, float min, float coef, int v, Scratch sc) {
         int at = r * v;
         int y = t.targets == null ? -1 : t.targets[r];
@@ -395,8 +404,12 @@ public final class CrossEntropyKernel {
         int block = Exp.blockFor(v);
         for (int i = 0; i < v; i += block) {
             int n = Math.min(block, v - i);
-            System.arraycopy(z, at + i, sc.exp.in, 0, n);
-            Exp.block(sc.exp, n, max, path);
+            if (exps != null) {
+                System.arraycopy(exps, at + i, e, 0, n);                 // the forward's exponentials
+            } else {
+                System.arraycopy(z, at + i, sc.exp.in, 0, n);
+                Exp.block(sc.exp, n, max, path);
+            }
             if (add && t.soft == null && !(eps > 0f && w != null)) {
                 // the common case in one pass: dst += d·(coef·e − su), then the target's entry with its correction
                 System.arraycopy(dst, at + i, acc, 0, n);

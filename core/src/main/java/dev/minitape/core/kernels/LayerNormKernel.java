@@ -41,14 +41,24 @@ public final class LayerNormKernel {
                 for (int r = from; r < to; r++) {
                     int at = r * c;
                     float m = mean[r], inv = rstd[r];
-                    double sg = 0, sgx = 0;
-                    for (int j = 0; j < c; j++) {
-                        float g = gamma == null ? dy[at + j] : dy[at + j] * gamma[j];
-                        sg += g;
-                        sgx += g * ((x[at + j] - m) * inv);
+                    // Σ g and Σ g·x̂, each in two chains (even and odd j)
+                    double sg0 = 0, sg1 = 0, sgx0 = 0, sgx1 = 0;
+                    int j = 0;
+                    for (; j + 2 <= c; j += 2) {
+                        float g0 = gamma == null ? dy[at + j] : dy[at + j] * gamma[j];
+                        float g1 = gamma == null ? dy[at + j + 1] : dy[at + j + 1] * gamma[j + 1];
+                        sg0 += g0;
+                        sg1 += g1;
+                        sgx0 += g0 * ((x[at + j] - m) * inv);
+                        sgx1 += g1 * ((x[at + j + 1] - m) * inv);
                     }
-                    float meanG = (float) (sg / c), meanGx = (float) (sgx / c);
-                    for (int j = 0; j < c; j++) {
+                    if (j < c) {
+                        float g = gamma == null ? dy[at + j] : dy[at + j] * gamma[j];
+                        sg0 += g;
+                        sgx0 += g * ((x[at + j] - m) * inv);
+                    }
+                    float meanG = (float) ((sg0 + sg1) / c), meanGx = (float) ((sgx0 + sgx1) / c);
+                    for (j = 0; j < c; j++) {
                         float g = gamma == null ? dy[at + j] : dy[at + j] * gamma[j];
                         float xhat = (x[at + j] - m) * inv;
                         dx[at + j] += inv * (g - meanG - xhat * meanGx);

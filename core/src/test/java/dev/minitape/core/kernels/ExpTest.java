@@ -160,7 +160,7 @@ class ExpTest {
     }
 
     @Test
-    void crossEntropyBackwardRecomputesTheExponentialsOfTheForward() {
+    void crossEntropyBackwardFromKeptOrRecomputedExponentialsGivesTheForwardsGradient() {
         // the fused backward adds d·g with g recomputed from the logits: the same bits as rows()'s stored g,
         // for any thread count, for long rows (one Exp call per row) and short ones (several rows per block)
         for (int v : new int[] {1500, 65, 7}) {
@@ -182,27 +182,30 @@ class ExpTest {
             int threads = Parallel.threads();
             try {
                 for (int th : new int[] {1, 2, 3}) {
-                    Parallel.setThreads(th);
-                    float[] loss = new float[n], lse = new float[n], max = new float[n], min = new float[n], coef = new float[n];
-                    CrossEntropyKernel.forward(loss, lse, new int[n], max, min, coef, z, t, scale, n, v);
-                    for (int r = 0; r < n; r++) {
-                        if (r == 4 || r == 20) continue;
-                        double sum = Exp.sumExpShifted(z, r * v, v, max[r]);
-                        double want = max[r] + Math.log(sum);
-                        assertEquals((float) want, lse[r], "lse of row " + r + ", v " + v);
-                        assertEquals((float) (1.0 * want - 1.0 * z[r * v + y[r]] + 0.0), loss[r], "loss of row " + r);
-                    }
-                    for (boolean perRow : new boolean[] {false, true}) {
-                        float[] dz = new float[n * v];
-                        Arrays.fill(dz, 0.25f);
-                        CrossEntropyKernel.backward(dz, perRow ? dy : new float[] {0.75f}, perRow, z, t, scale, max, min,
-                                coef, n, v);
-                        float[] want = new float[n * v];
-                        for (int i = 0; i < want.length; i++) {
-                            float d = perRow ? dy[i / v] : 0.75f;
-                            want[i] = d == 0f ? 0.25f : 0.25f + d * g[i];
+                    for (boolean keep : new boolean[] {false, true}) {
+                        Parallel.setThreads(th);
+                        float[] loss = new float[n], lse = new float[n], max = new float[n], min = new float[n], coef = new float[n];
+                        float[] exps = keep && CrossEntropyKernel.keepsExponentials(v) ? new float[n * v] : null;
+                        CrossEntropyKernel.forward(loss, lse, new int[n], max, min, coef, z, t, scale, n, v, exps);
+                        for (int r = 0; r < n; r++) {
+                            if (r == 4 || r == 20) continue;
+                            double sum = Exp.sumExpShifted(z, r * v, v, max[r]);
+                            double want = max[r] + Math.log(sum);
+                            assertEquals((float) want, lse[r], "lse of row " + r + ", v " + v);
+                            assertEquals((float) (1.0 * want - 1.0 * z[r * v + y[r]] + 0.0), loss[r], "loss of row " + r);
                         }
-                        assertArrayEquals(want, dz, "v " + v + ", threads " + th + ", perRow " + perRow);
+                        for (boolean perRow : new boolean[] {false, true}) {
+                            float[] dz = new float[n * v];
+                            Arrays.fill(dz, 0.25f);
+                            CrossEntropyKernel.backward(dz, perRow ? dy : new float[] {0.75f}, perRow, z, t, scale, max, min,
+                                    coef, n, v, exps);
+                            float[] want = new float[n * v];
+                            for (int i = 0; i < want.length; i++) {
+                                float d = perRow ? dy[i / v] : 0.75f;
+                                want[i] = d == 0f ? 0.25f : 0.25f + d * g[i];
+                            }
+                            assertArrayEquals(want, dz, "v " + v + ", threads " + th + ", perRow " + perRow + ", kept " + keep);
+                        }
                     }
                 }
             } finally {
