@@ -7,6 +7,7 @@
 #
 #   bench/step-vs-pytorch.sh                                   # S M L, threads 1 2, 3 rounds
 #   CONFIGS=M THREADS=2 ROUNDS=5 bench/step-vs-pytorch.sh
+#   JAVA_OPTS= bench/step-vs-pytorch.sh                        # minitape without the Vector API kernel
 #
 # Needs bench/target/benchmarks.jar: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
 # PyTorch at its best here (issue 7): torch's own pool at the thread count, OpenMP threads that sleep when
@@ -22,16 +23,19 @@ REPEAT=${REPEAT:-20}
 SAMPLE=${SAMPLE:-63}
 JAR=${JAR:-bench/target/benchmarks.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
+JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}     # the Vector API matmul kernel (README: "Speed")
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "# configs=$CONFIGS threads=$THREADS rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# minitape JVM options: ${JAVA_OPTS:-(none)}"
 echo "# commit $(git rev-parse --short HEAD)$([ -n "$(git status --porcelain --untracked-files=no -- core nn lm)" ] && echo +dirty)"
 minitape() {
-    java -Xmx4g -cp "$JAR" dev.minitape.bench.GptStepTiming --config "$1" --threads "$2" --warmup "$WARMUP" \
-        --repeat "$REPEAT" --sample "$SAMPLE" | tee -a "$out"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -Xmx4g -cp "$JAR" dev.minitape.bench.GptStepTiming --config "$1" --threads "$2" --warmup "$WARMUP" \
+        --repeat "$REPEAT" --sample "$SAMPLE" 2> >(grep -v "incubator modules" >&2) | tee -a "$out"
 }
 pytorch() {
     OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" OMP_WAIT_POLICY=PASSIVE MALLOC_MMAP_MAX_=0 \
