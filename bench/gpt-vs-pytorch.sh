@@ -8,7 +8,9 @@
 #                                               mvn -q -B -o -DskipTests install)
 # Environment: THREADS="2 1" (thread counts, in order), REPEATS=3, STEPS=2000,
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
-#              COMMIT=<label for the report> (default: git rev-parse --short HEAD, +dirty if the tree is).
+#              COMMIT=<label for the report> (default: git rev-parse --short HEAD, +dirty if the tree is),
+#              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none,
+#              the README's plain `java -jar`).
 # OUT_DIR gets licenses.txt, machine.txt, one folder per run (minitape-T2-r1/, pytorch-T2-r1/, with metrics.csv),
 # times.csv (framework,threads,repeat,wall_s,user_s,sys_s) and summary.md from bench/pytorch/summarize.py.
 set -euo pipefail
@@ -18,6 +20,7 @@ THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-3}
 STEPS=${STEPS:-2000}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
+JAVA_OPTS=${JAVA_OPTS:-}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 if [ -z "${COMMIT:-}" ]; then
     COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
@@ -38,6 +41,7 @@ DATA="$OUT/licenses.txt"
     echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
     echo "torch: $($PY -c 'import torch; print(torch.__version__)'), BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "data: $DATA, $(wc -c < "$DATA") bytes"
+    echo "minitape JVM options: ${JAVA_OPTS:-(none)}"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
@@ -51,7 +55,8 @@ run_minitape() {  # threads repeat
     local dir="$OUT/minitape-T$1-r$2"
     rm -rf "$dir"
     local t
-    t=$( { time java -jar "$OUT/minitape.jar" train "${RECIPE[@]}" --threads "$1" --sample-tokens 0 --out "$dir" \
+    # shellcheck disable=SC2086
+    t=$( { time java $JAVA_OPTS -jar "$OUT/minitape.jar" train "${RECIPE[@]}" --threads "$1" --sample-tokens 0 --out "$dir" \
                > "$OUT/minitape-T$1-r$2.log" 2>&1; } 2>&1 )
     echo "minitape,$1,$2,$t" >> "$OUT/times.csv"
     echo "minitape threads $1 repeat $2: $t (wall,user,sys s); $(grep -a '^validation' "$OUT/minitape-T$1-r$2.log")"
