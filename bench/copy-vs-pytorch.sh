@@ -10,7 +10,8 @@
 #   bench/copy-vs-pytorch.sh [OUT_DIR]        (default /tmp/copy-vs-pytorch; build the jar first:
 #                                              mvn -q -B -o install -Dmaven.test.skip=true)
 # Environment: TASKS="copy reverse", SEEDS="1 2 3", THREADS=2 (minitape's kernel threads),
-#              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run).
+#              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
+#              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none).
 # OUT_DIR gets machine.txt, one log per run (minitape-copy-s1.log, pytorch-copy-s1.log, ...), results.csv
 # (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok) and summary.md.
 set -euo pipefail
@@ -20,6 +21,7 @@ TASKS=${TASKS:-copy reverse}
 SEEDS=${SEEDS:-1 2 3}
 THREADS=${THREADS:-2}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
+JAVA_OPTS=${JAVA_OPTS:-}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 mkdir -p "$OUT"
 cp "$JAR" "$OUT/minitape.jar"
@@ -28,6 +30,7 @@ cp "$JAR" "$OUT/minitape.jar"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc)"
     echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+    echo "minitape JVM options: ${JAVA_OPTS:-(none)}"
     echo "torch: $($PY -c 'import torch; print(torch.__version__)'), BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
@@ -38,7 +41,8 @@ echo "side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_
 
 run_minitape() {  # task seed
     local log="$OUT/minitape-$1-s$2.log"
-    java -jar "$OUT/minitape.jar" copy --task "$1" --seed "$2" --threads "$THREADS" "${COMMON[@]}" \
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$OUT/minitape.jar" copy --task "$1" --seed "$2" --threads "$THREADS" "${COMMON[@]}" \
         --out "$OUT/minitape-$1-s$2" > "$log" 2>&1
     # final (greedy): ...; 99% reached at step 60 after 4.12 s of training; 5.0 s in all (training 4.12 s, evaluation 0.88 s)
     local steps secs evals em gen gentok
