@@ -10,7 +10,9 @@
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
 #              COMMIT=<label for the report> (default: git rev-parse --short HEAD, +dirty if the tree is),
 #              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none,
-#              the README's plain `java -jar`).
+#              the README's plain `java -jar`),
+#              SAME_INIT=1 (default): PyTorch starts from minitape's initial weights (--init-from), so the two runs
+#              differ only in their numerics; SAME_INIT=0: each framework draws its own initialization.
 # OUT_DIR gets licenses.txt, machine.txt, one folder per run (minitape-T2-r1/, pytorch-T2-r1/, with metrics.csv),
 # times.csv (framework,threads,repeat,wall_s,user_s,sys_s) and summary.md from bench/pytorch/summarize.py.
 set -euo pipefail
@@ -21,6 +23,7 @@ REPEATS=${REPEATS:-3}
 STEPS=${STEPS:-2000}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
 JAVA_OPTS=${JAVA_OPTS:-}
+SAME_INIT=${SAME_INIT:-1}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 if [ -z "${COMMIT:-}" ]; then
     COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
@@ -46,10 +49,23 @@ DATA="$OUT/licenses.txt"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
+# (the first 12 words, data and model, are what the initialization depends on)
 RECIPE=(--data "$DATA" --n-layer 4 --n-head 4 --n-embd 128 --block-size 64 --batch-size 12 --steps "$STEPS"
         --lr 1e-3 --min-lr 1e-4 --warmup 100 --weight-decay 0.1 --eval-every 250)
 [ -f "$OUT/times.csv" ] || echo "framework,threads,repeat,wall_s,user_s,sys_s" > "$OUT/times.csv"
 TIMEFORMAT="%R,%U,%S"
+
+# minitape's initial weights, for PyTorch's --init-from: a one-step run at learning rate 1e-12 writes a
+# checkpoint whose weights are the initialization to within 1e-12 (an update that size is below half an ulp of
+# every nonzero weight; the zero biases move by 1e-12). The model's init depends on its seed, not on --steps.
+INIT=()
+if [ "$SAME_INIT" = 1 ]; then
+    rm -rf "$OUT/init"
+    java -jar "$OUT/minitape.jar" train "${RECIPE[@]:0:12}" --steps 1 --warmup 0 --lr 1e-12 --min-lr 1e-12 \
+        --weight-decay 0.1 --eval-every 1 --sample-tokens 0 --out "$OUT/init" > "$OUT/init.log" 2>&1
+    INIT=(--init-from "$OUT/init")
+    echo "PyTorch starts from minitape's initialization ($OUT/init)" | tee -a "$OUT/machine.txt"
+fi
 
 run_minitape() {  # threads repeat
     local dir="$OUT/minitape-T$1-r$2"
@@ -68,7 +84,7 @@ run_pytorch() {  # threads repeat
     # PyTorch at its best here: OpenMP threads that sleep when idle (spinning ones collapse on a shared machine),
     # OpenBLAS (pthreads, Debian's libblas) with the same count, glibc never returning big buffers with munmap.
     t=$( { time env OMP_NUM_THREADS="$1" OPENBLAS_NUM_THREADS="$1" OMP_WAIT_POLICY=PASSIVE MALLOC_MMAP_MAX_=0 \
-               $PY "$ROOT/bench/pytorch/train_gpt.py" "${RECIPE[@]}" --threads "$1" --out "$dir" \
+               $PY "$ROOT/bench/pytorch/train_gpt.py" "${RECIPE[@]}" "${INIT[@]}" --threads "$1" --out "$dir" \
                > "$OUT/pytorch-T$1-r$2.log" 2>&1; } 2>&1 )
     echo "pytorch,$1,$2,$t" >> "$OUT/times.csv"
     echo "pytorch  threads $1 repeat $2: $t (wall,user,sys s); $(tail -1 "$OUT/pytorch-T$1-r$2.log")"
