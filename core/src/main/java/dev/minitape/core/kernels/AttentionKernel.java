@@ -87,19 +87,10 @@ public final class AttentionKernel {
         Exp.expShifted(sc, sc, 0, t * keys, 0f);
         for (int i = 0; i < t; i++) {
             int at = i * keys, visible = keysSeen(i + 1, s, past, causal), row = pAt + i * s;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;                     // four chains: the adds overlap
-            int j = 0;
-            for (; j + 4 <= visible; j += 4) {
-                s0 += sc[at + j];
-                s1 += sc[at + j + 1];
-                s2 += sc[at + j + 2];
-                s3 += sc[at + j + 3];
-            }
-            for (; j < visible; j++) s0 += sc[at + j];
-            double sum = (s0 + s1) + (s2 + s3);
+            double sum = Sums.sum(sc, at, visible);
             if (sum == 0) continue;
             float inv = (float) (1.0 / sum);
-            for (j = 0; j < visible; j++) p[row + j] = sc[at + j] * inv;
+            for (int j = 0; j < visible; j++) p[row + j] = sc[at + j] * inv;
         }
     }
 
@@ -121,7 +112,7 @@ public final class AttentionKernel {
                 Matmul.serial(ds, 0, keys, dy, gAt, c, 1, v.data(), v.at(b, 0, s, h, hd), 1, v.stride(), t, hd, keys);
                 for (int i = 0; i < t; i++) {
                     int pr = pAt + i * s, at = i * keys, visible = keysSeen(i + 1, s, past, causal);
-                    float rowDot = (float) dot(p, pr, ds, at, visible);
+                    float rowDot = (float) Sums.dot(p, pr, ds, at, visible);
                     for (int j = 0; j < visible; j++) ds[at + j] = p[pr + j] * (ds[at + j] - rowDot) * scale;
                     java.util.Arrays.fill(ds, at + visible, at + keys, 0f);   // P_ij = 0 there, so dS_ij = 0
                 }
@@ -138,19 +129,5 @@ public final class AttentionKernel {
                 }
             }
         });
-    }
-
-    /** Σ_j x[xAt + j]·y[yAt + j] over j < n in double, in four interleaved chains (the adds overlap). */
-    private static double dot(float[] x, int xAt, float[] y, int yAt, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s0 += (double) x[xAt + j] * y[yAt + j];
-            s1 += (double) x[xAt + j + 1] * y[yAt + j + 1];
-            s2 += (double) x[xAt + j + 2] * y[yAt + j + 2];
-            s3 += (double) x[xAt + j + 3] * y[yAt + j + 3];
-        }
-        for (; j < n; j++) s0 += (double) x[xAt + j] * y[yAt + j];
-        return (s0 + s1) + (s2 + s3);
     }
 }

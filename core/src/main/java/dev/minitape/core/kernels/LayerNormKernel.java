@@ -21,7 +21,7 @@ public final class LayerNormKernel {
         Parallel.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int at = r * c;
-                double mu = sum(x, at, c) / c, sq = sumSquares(x, at, c, mu);
+                double mu = Sums.sum(x, at, c) / c, sq = Sums.squaredDeviations(x, at, c, mu);
                 float m = (float) mu, inv = (float) (1.0 / Math.sqrt(sq / c + eps));
                 mean[r] = m;
                 rstd[r] = inv;
@@ -75,37 +75,5 @@ public final class LayerNormKernel {
                 if (dbeta != null) for (int j = j0; j < j1; j++) dbeta[j] += dy[at + j];
             }
         });
-    }
-
-    /** Σ_j x[at + j] over j < c, in double. */
-    private static double sum(float[] x, int at, int c) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= c; j += 4) {
-            s0 += x[at + j];
-            s1 += x[at + j + 1];
-            s2 += x[at + j + 2];
-            s3 += x[at + j + 3];
-        }
-        for (; j < c; j++) s0 += x[at + j];
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ_j (x[at + j] − mu)² over j < c, in double. */
-    private static double sumSquares(float[] x, int at, int c, double mu) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= c; j += 4) {
-            double d0 = x[at + j] - mu, d1 = x[at + j + 1] - mu, d2 = x[at + j + 2] - mu, d3 = x[at + j + 3] - mu;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < c; j++) {
-            double d = x[at + j] - mu;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }
