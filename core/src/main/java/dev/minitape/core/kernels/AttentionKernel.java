@@ -34,6 +34,10 @@ public final class AttentionKernel {
     /** A per-thread block of scores (or of dP), T rows by up to S keys, zeroed. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
+    /** A per-thread buffer of the visible arguments of a block, packed row after row. */
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<int[]> STARTS = ThreadLocal.withInitial(() -> new int[0]);
+
     private static float[] scratch(int size) {
         float[][] holder = SCRATCH.get();
         if (holder[0].length < size) holder[0] = new float[size];
@@ -68,29 +72,45 @@ public final class AttentionKernel {
     /**
      * Row i of P (at pAt + i·s) = softmax_j(scale·sc[i·keys + j]) over the keys j that row sees (j < visible_i,
      * not padded); the rest of the row stays 0 (p arrives zeroed), and so does a row with every key hidden.
-     * The exponentials of the whole block go through {@link Exp} in one call (per-row calls cost more in
-     * set-up than in arithmetic at these lengths): e^(scale·(x_j − max_i)), every argument ≤ 0, hidden ones −∞.
+     * Each row's arguments e^(scale·(x_j − max_i)) are packed one after another (a causal block is half masked)
+     * and go through {@link Exp} in one call: per-row calls cost more in set-up than in arithmetic at these
+     * lengths. Without padding every argument lies in [lowest, 0], so Exp may skip the bits such a range cannot
+     * need (the same results); padded keys are −∞, which only its widest path maps to 0.
      */
     private static void softmaxBlock(float[] p, int pAt, int s, float[] sc, int t, int keys, int past, boolean causal,
                                      float[] keyPad, int padAt, float scale) {
+        float[] packed = PACKED.get();
+        if (packed.length < t * keys) PACKED.set(packed = new float[t * keys]);
+        int[] start = STARTS.get();                                    // where row i sits in packed; −1: all hidden
+        if (start.length < t) STARTS.set(start = new int[t]);
+        int n = 0;
+        float lowest = 0f;
         for (int i = 0; i < t; i++) {
             int at = i * keys, visible = keysSeen(i + 1, s, past, causal);
             if (keyPad != null) {
                 for (int j = 0; j < visible; j++) if (keyPad[padAt + j] != 0f) sc[at + j] = Float.NEGATIVE_INFINITY;
             }
-            java.util.Arrays.fill(sc, at + visible, at + keys, Float.NEGATIVE_INFINITY);
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < visible; j++) max = Math.max(max, sc[at + j]);
-            if (max == Float.NEGATIVE_INFINITY) continue;              // all hidden: every exponential is 0
+            float max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
+            for (int j = 0; j < visible; j++) {
+                max = Math.max(max, sc[at + j]);
+                min = Math.min(min, sc[at + j]);
+            }
+            start[i] = -1;
+            if (max == Float.NEGATIVE_INFINITY) continue;              // all hidden: the row stays 0
             for (int j = 0; j < visible; j++) sc[at + j] = (sc[at + j] - max) * scale;
+            lowest = Math.min(lowest, (min - max) * scale);
+            System.arraycopy(sc, at, packed, n, visible);
+            start[i] = n;
+            n += visible;
         }
-        Exp.expShifted(sc, sc, 0, t * keys, 0f);
+        Exp.run(packed, packed, 0, n, 0f, keyPad != null ? Exp.WIDE : Exp.path(lowest, 0f));
         for (int i = 0; i < t; i++) {
-            int at = i * keys, visible = keysSeen(i + 1, s, past, causal), row = pAt + i * s;
-            double sum = Sums.sum(sc, at, visible);
+            if (start[i] < 0) continue;
+            int at = start[i], visible = keysSeen(i + 1, s, past, causal), row = pAt + i * s;
+            double sum = Sums.sum(packed, at, visible);
             if (sum == 0) continue;
             float inv = (float) (1.0 / sum);
-            for (int j = 0; j < visible; j++) p[row + j] = sc[at + j] * inv;
+            for (int j = 0; j < visible; j++) p[row + j] = packed[at + j] * inv;
         }
     }
 
