@@ -79,12 +79,13 @@ public final class Pointwise {
      * dx += dy·[½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)]
      */
     public static Tensor gelu(Tensor x) {
-        float[] xs = x.data(), y = geluTanh(xs);
+        float[] xs = x.data(), t = geluTanh(xs), y = new float[xs.length];
         Parallel.forRange(y.length, 1 << 14, (from, to) -> {
-            for (int i = from; i < to; i++) y[i] = 0.5f * xs[i] * (1f + y[i]);
+            for (int i = from; i < to; i++) y[i] = 0.5f * xs[i] * (1f + t[i]);
         });
+        // t is kept for the backward pass: the buffer the backward would allocate anyway, and one tanh saved
         return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
-            float[] dx = x.gradData(), t = geluTanh(xs);                 // recomputed: cheaper than keeping it
+            float[] dx = x.gradData();
             Parallel.forRange(dx.length, 1 << 14, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float v = xs[i], ti = t[i];
