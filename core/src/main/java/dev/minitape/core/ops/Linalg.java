@@ -4,6 +4,7 @@ import dev.minitape.core.Shape;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import dev.minitape.core.kernels.Matmul;
+import dev.minitape.core.kernels.Parallel;
 import java.util.Arrays;
 
 /** Matrix products. */
@@ -71,10 +72,14 @@ public final class Linalg {
             if (x.requiresGrad()) Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
             if (w.requiresGrad()) Matmul.tn(w.gradData(), 0, dy, 0, x.data(), 0, out, n, in);
             if (b != null && b.requiresGrad()) {
+                // threads split the columns; each column sums its rows in order, whatever the thread count
                 float[] db = b.gradData();
-                for (int r = 0; r < n; r++) {
-                    for (int j = 0; j < out; j++) db[j] += dy[r * out + j];
-                }
+                Parallel.forRange(out, Math.max(1, out / Parallel.threads()), (j0, j1) -> {
+                    for (int r = 0; r < n; r++) {
+                        int at = r * out;
+                        for (int j = j0; j < j1; j++) db[j] += dy[at + j];
+                    }
+                });
             }
         }, x, w, b);
     }
