@@ -1,8 +1,6 @@
 package dev.minitape.nn.optim;
 
-import dev.minitape.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam, PyTorch's {@code torch.optim.Adam} (1.13, single-tensor path; defaults lr 1e-3, betas (0.9, 0.999),
@@ -28,27 +26,19 @@ public final class Adam extends AdamCore {
         return new Builder();
     }
 
-    /** Adam's options, PyTorch's defaults. */
-    public static final class Builder {
-        private double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0;
-        private boolean amsgrad;
-
-        private Builder() {}
-
-        public Builder lr(double lr) { this.lr = lr; return this; }
-        public Builder betas(double beta1, double beta2) { this.beta1 = beta1; this.beta2 = beta2; return this; }
-        public Builder eps(double eps) { this.eps = eps; return this; }
-        public Builder weightDecay(double weightDecay) { this.weightDecay = weightDecay; return this; }
-        public Builder amsgrad(boolean amsgrad) { this.amsgrad = amsgrad; return this; }
-
-        /** One group of {@code named} with these options. */
-        public Adam build(Map<String, Parameter> named) {
-            return build(List.of(ParamGroup.of(named)));
+    /** Adam's options, PyTorch's defaults (weight decay 0). */
+    public static final class Builder extends Options<Builder, Adam> {
+        private Builder() {
+            super("Adam", 0);
         }
 
-        /** Groups whose unset lr or weight decay take these options'. */
-        public Adam build(List<ParamGroup> groups) {
-            validate("Adam", lr, beta1, beta2, eps, weightDecay);
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        @Override
+        Adam create(List<ParamGroup> groups) {
             return new Adam(groups, this);
         }
     }

@@ -1,6 +1,8 @@
 package dev.minitape.nn.optim;
 
+import dev.minitape.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The update Adam and AdamW share: PyTorch 1.13's {@code _single_tensor_adam} / {@code _single_tensor_adamw},
@@ -31,6 +33,43 @@ abstract class AdamCore extends Optimizer {
     }
 
     /** PyTorch's checks on Adam's options, with {@code who} and the offending value in the message. */
+    /**
+     * The options Adam and AdamW share, PyTorch's defaults but the weight decay (each builder sets its own).
+     * B is the concrete builder, so the setters chain; O is the optimizer it builds.
+     */
+    abstract static class Options<B extends Options<B, O>, O extends AdamCore> {
+        double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay;
+        boolean amsgrad;
+        private final String name;
+
+        Options(String name, double weightDecay) {
+            this.name = name;
+            this.weightDecay = weightDecay;
+        }
+
+        abstract B self();
+
+        abstract O create(List<ParamGroup> groups);
+
+        public B lr(double lr) { this.lr = lr; return self(); }
+        public B betas(double beta1, double beta2) { this.beta1 = beta1; this.beta2 = beta2; return self(); }
+        public B eps(double eps) { this.eps = eps; return self(); }
+        /** The decay of groups that set none (decayAndNoDecay's groups set their own). */
+        public B weightDecay(double weightDecay) { this.weightDecay = weightDecay; return self(); }
+        public B amsgrad(boolean amsgrad) { this.amsgrad = amsgrad; return self(); }
+
+        /** One group of {@code named} with these options. */
+        public O build(Map<String, Parameter> named) {
+            return build(List.of(ParamGroup.of(named)));
+        }
+
+        /** Groups whose unset lr or weight decay take these options'. */
+        public O build(List<ParamGroup> groups) {
+            validate(name, lr, beta1, beta2, eps, weightDecay);
+            return create(groups);
+        }
+    }
+
     static void validate(String who, double lr, double beta1, double beta2, double eps, double weightDecay) {
         ParamGroup.checkLr(who, lr, false);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException(who + ": beta1 must be in [0, 1), got " + beta1);

@@ -1,8 +1,6 @@
 package dev.minitape.nn.optim;
 
-import dev.minitape.nn.Parameter;
 import java.util.List;
-import java.util.Map;
 
 /**
  * AdamW, PyTorch's {@code torch.optim.AdamW} (1.13, single-tensor path; defaults lr 1e-3, betas (0.9, 0.999),
@@ -29,28 +27,19 @@ public final class AdamW extends AdamCore {
         return new Builder();
     }
 
-    /** AdamW's options, PyTorch's defaults. */
-    public static final class Builder {
-        private double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 1e-2;
-        private boolean amsgrad;
-
-        private Builder() {}
-
-        public Builder lr(double lr) { this.lr = lr; return this; }
-        public Builder betas(double beta1, double beta2) { this.beta1 = beta1; this.beta2 = beta2; return this; }
-        public Builder eps(double eps) { this.eps = eps; return this; }
-        /** The decay of groups that set none (decayAndNoDecay's groups set their own). */
-        public Builder weightDecay(double weightDecay) { this.weightDecay = weightDecay; return this; }
-        public Builder amsgrad(boolean amsgrad) { this.amsgrad = amsgrad; return this; }
-
-        /** One group of {@code named} with these options. */
-        public AdamW build(Map<String, Parameter> named) {
-            return build(List.of(ParamGroup.of(named)));
+    /** AdamW's options, PyTorch's defaults (weight decay 1e-2). */
+    public static final class Builder extends Options<Builder, AdamW> {
+        private Builder() {
+            super("AdamW", 1e-2);
         }
 
-        /** Groups whose unset lr or weight decay take these options'. */
-        public AdamW build(List<ParamGroup> groups) {
-            validate("AdamW", lr, beta1, beta2, eps, weightDecay);
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        @Override
+        AdamW create(List<ParamGroup> groups) {
             return new AdamW(groups, this);
         }
     }
