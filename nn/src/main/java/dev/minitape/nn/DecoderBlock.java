@@ -2,6 +2,7 @@ package dev.minitape.nn;
 
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
+import java.util.function.UnaryOperator;
 
 /**
  * A pre-LayerNorm decoder block with cross-attention: x + selfAttn(ln1(x)) (causal), then
@@ -34,8 +35,23 @@ public final class DecoderBlock extends Module {
      * @param crossCache     its cross-attention cache (the memory's keys and values), or null
      */
     public Tensor forward(Tensor x, Tensor memory, Tensor memoryPadding, KvCache selfCache, KvCache crossCache) {
-        x = x.add(selfAttn.forward(ln1.forward(x), null, true, null, selfCache));
-        x = x.add(crossAttn.forward(ln2.forward(x), memory, false, memoryPadding, crossCache));
+        return run(x, memory, memoryPadding, selfCache, crossCache, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * The full pass (no caches) on positions held as rows of x, for example only the real ones (N, C): the
+     * position-wise parts run on those rows, and each attention, which needs the (B, T, C) grid, gets
+     * {@code toGrid} of its input and gives back {@code toRows} of its output.
+     */
+    public Tensor forwardRows(Tensor x, Tensor memory, Tensor memoryPadding, UnaryOperator<Tensor> toGrid,
+                              UnaryOperator<Tensor> toRows) {
+        return run(x, memory, memoryPadding, null, null, toGrid, toRows);
+    }
+
+    private Tensor run(Tensor x, Tensor memory, Tensor memoryPadding, KvCache selfCache, KvCache crossCache,
+                       UnaryOperator<Tensor> toGrid, UnaryOperator<Tensor> toRows) {
+        x = x.add(toRows.apply(selfAttn.forward(toGrid.apply(ln1.forward(x)), null, true, null, selfCache)));
+        x = x.add(toRows.apply(crossAttn.forward(toGrid.apply(ln2.forward(x)), memory, false, memoryPadding, crossCache)));
         return x.add(mlp.forward(ln3.forward(x)));
     }
 }

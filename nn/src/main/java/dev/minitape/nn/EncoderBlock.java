@@ -2,6 +2,7 @@ package dev.minitape.nn;
 
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
+import java.util.function.UnaryOperator;
 
 /** A pre-LayerNorm encoder block: x + attn(ln1(x)) over all unpadded positions, then x + mlp(ln2(x)). */
 public final class EncoderBlock extends Module {
@@ -23,7 +24,16 @@ public final class EncoderBlock extends Module {
 
     /** x (B, S, C); padding (B, S) with 1 at padded source positions, or null. */
     public Tensor forward(Tensor x, Tensor padding) {
-        x = x.add(attn.forward(ln1.forward(x), null, false, padding, null));
+        return forwardRows(x, padding, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * The block on positions held as rows of x, for example only the unpadded ones (N, C): the position-wise
+     * parts run on those rows, and attention, which needs the (B, S, C) grid, gets {@code toGrid} of its
+     * input and gives back {@code toRows} of its output.
+     */
+    public Tensor forwardRows(Tensor x, Tensor padding, UnaryOperator<Tensor> toGrid, UnaryOperator<Tensor> toRows) {
+        x = x.add(toRows.apply(attn.forward(toGrid.apply(ln1.forward(x)), null, false, padding, null)));
         return x.add(mlp.forward(ln2.forward(x)));
     }
 }

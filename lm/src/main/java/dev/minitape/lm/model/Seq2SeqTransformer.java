@@ -200,16 +200,13 @@ public final class Seq2SeqTransformer extends Module {
     }
 
     /**
-     * The encoder's output (B, S, C) for source tokens (B, S), zero at PAD positions. Each block is
-     * {@link EncoderBlock#forward} with its position-wise parts on the packed rows.
+     * The encoder's output (B, S, C) for source tokens (B, S), zero at PAD positions; the blocks run on the
+     * packed rows of the real positions.
      */
     public Tensor encode(int[] src, int b, int s, Tensor srcPadding) {
         Packing p = Packing.source(src, b, s);
         Tensor x = embed(src, p);                                              // (N, C)
-        for (EncoderBlock block : encoder) {
-            x = x.add(p.pack(block.attn.forward(p.unpack(block.ln1.forward(x)), null, false, srcPadding, null)));
-            x = x.add(block.mlp.forward(block.ln2.forward(x)));
-        }
+        for (EncoderBlock block : encoder) x = block.forwardRows(x, srcPadding, p::unpack, p::pack);
         return p.unpack(encoderNorm.forward(x));
     }
 
@@ -224,15 +221,11 @@ public final class Seq2SeqTransformer extends Module {
         return head.forward(decoderNorm.forward(x));
     }
 
-    /** The full pass: {@link DecoderBlock#forward} with its position-wise parts on the packed rows. */
+    /** The full pass, the blocks running on the packed rows of the real positions. */
     private Tensor decodePacked(int[] tgtIn, int b, int t, Tensor memory, Tensor srcPadding) {
         Packing p = Packing.target(tgtIn, b, t);
         Tensor x = embed(tgtIn, p);                                            // (N, C)
-        for (DecoderBlock block : decoder) {
-            x = x.add(p.pack(block.selfAttn.forward(p.unpack(block.ln1.forward(x)), null, true, null, null)));
-            x = x.add(p.pack(block.crossAttn.forward(p.unpack(block.ln2.forward(x)), memory, false, srcPadding, null)));
-            x = x.add(block.mlp.forward(block.ln3.forward(x)));
-        }
+        for (DecoderBlock block : decoder) x = block.forwardRows(x, memory, srcPadding, p::unpack, p::pack);
         Tensor logits = head.forward(decoderNorm.forward(x));                  // (N, V)
         return p.unpack(logits);
     }
