@@ -66,7 +66,7 @@ public final class CrossEntropyTiming {
                 v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss);
     }
 
-    private static double median(double[] x) {
+    static double median(double[] x) {
         double[] s = x.clone();
         Arrays.sort(s);
         int k = s.length;

@@ -92,7 +92,7 @@ public final class GptStepTiming {
         double allocMb = (allocatedBytes() - allocated) / (double) repeat / (1 << 20);
         double sampleRate = sample > 0 ? sampleTokensPerSecond(model, Math.min(sample, t - 1)) : 0;
         Arrays.sort(ms);
-        double median = ms[repeat / 2];
+        double median = CrossEntropyTiming.median(ms);
         System.out.printf("minitape config=%s threads=%d tokens_per_step=%d median_ms=%.2f min_ms=%.2f max_ms=%.2f "
                         + "tokens_per_s=%.0f alloc_mb_per_step=%.2f peak_rss_mb=%.0f sample_tokens_per_s=%.0f loss=%.4f%n",
                 name, threads, b * t, median, ms[0], ms[repeat - 1], b * t / (median / 1e3), allocMb, peakRssMb(),

@@ -31,18 +31,23 @@ public final class AttentionKernel {
         }
     }
 
-    /** A per-thread block of scores (or of dP), T rows by up to S keys, zeroed. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
-
-    /** A per-thread buffer of the visible arguments of a block, packed row after row. */
+    /** Per thread: a block of scores (or of dP), T rows by up to S keys; the visible arguments, packed row after row. */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<int[]> STARTS = ThreadLocal.withInitial(() -> new int[0]);
 
+    /** This thread's buffer from {@code holder}, at least {@code size} long (grown when shorter). */
+    private static float[] atLeast(ThreadLocal<float[]> holder, int size) {
+        float[] buffer = holder.get();
+        if (buffer.length < size) holder.set(buffer = new float[size]);
+        return buffer;
+    }
+
+    /** The scores block, zeroed: the products accumulate into it. */
     private static float[] scratch(int size) {
-        float[][] holder = SCRATCH.get();
-        if (holder[0].length < size) holder[0] = new float[size];
-        java.util.Arrays.fill(holder[0], 0, size, 0f);
-        return holder[0];
+        float[] scores = atLeast(SCORES, size);
+        java.util.Arrays.fill(scores, 0, size, 0f);
+        return scores;
     }
 
     /** Keys [0, keys) are the ones query rows before {@code end} may see. */
@@ -79,8 +84,7 @@ public final class AttentionKernel {
      */
     private static void softmaxBlock(float[] p, int pAt, int s, float[] sc, int t, int keys, int past, boolean causal,
                                      float[] keyPad, int padAt, float scale) {
-        float[] packed = PACKED.get();
-        if (packed.length < t * keys) PACKED.set(packed = new float[t * keys]);
+        float[] packed = atLeast(PACKED, t * keys);
         int[] start = STARTS.get();                                    // where row i sits in packed; −1: all hidden
         if (start.length < t) STARTS.set(start = new int[t]);
         int n = 0;
@@ -115,8 +119,8 @@ public final class AttentionKernel {
     }
 
     /**
-     * Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. Per block of
-     * query rows and the keys they see: dP = G·Vᵀ, dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)·scale, then
+     * Adds the gradients into dq, dk, dv (any may be null), which share the layouts of q, k, v. Per (batch,
+     * head) pair, over the keys any query sees: dP = G·Vᵀ, dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)·scale, then
      * dV += Pᵀ·G, dQ += dS·K, dK += dSᵀ·Q.
      */
     public static void backward(Rows dq, Rows dk, Rows dv, float[] dy, float[] p, Rows q, Rows k, Rows v,

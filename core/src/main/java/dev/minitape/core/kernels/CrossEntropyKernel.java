@@ -234,14 +234,8 @@ public final class CrossEntropyKernel {
                     Arrays.fill(shift, q * v, (q + 1) * v, Float.NaN);  // marks the row; its terms are unused
                     continue;
                 }
-                float max = Float.NEGATIVE_INFINITY;
-                int b = -1;
-                for (int j = 0; j < v; j++) {
-                    if (z[at + j] > max) {
-                        max = z[at + j];
-                        b = j;
-                    }
-                }
+                int b = argmaxScalar(z, at, v);
+                float max = b < 0 ? Float.NEGATIVE_INFINITY : z[at + b];
                 best[q] = b;
                 Arrays.fill(shift, q * v, (q + 1) * v, max);
                 path = Math.max(path, Exp.path(min, max));

@@ -128,25 +128,16 @@ public final class Exp {
      * terms has one term per lane and no compensation, so its sum is sumLanes(terms, null, …).
      */
     static double sumLanes(float[] sum, float[] comp, int from, int len) {
+        if (comp == null) return Sums.sum(sum, from, len);
         double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         int j = 0;
-        if (comp == null) {
-            for (; j + 4 <= len; j += 4) {
-                a0 += sum[from + j];
-                a1 += sum[from + j + 1];
-                a2 += sum[from + j + 2];
-                a3 += sum[from + j + 3];
-            }
-            for (; j < len; j++) a0 += sum[from + j];
-        } else {
-            for (; j + 4 <= len; j += 4) {
-                a0 += (double) sum[from + j] - comp[from + j];
-                a1 += (double) sum[from + j + 1] - comp[from + j + 1];
-                a2 += (double) sum[from + j + 2] - comp[from + j + 2];
-                a3 += (double) sum[from + j + 3] - comp[from + j + 3];
-            }
-            for (; j < len; j++) a0 += (double) sum[from + j] - comp[from + j];
+        for (; j + 4 <= len; j += 4) {
+            a0 += (double) sum[from + j] - comp[from + j];
+            a1 += (double) sum[from + j + 1] - comp[from + j + 1];
+            a2 += (double) sum[from + j + 2] - comp[from + j + 2];
+            a3 += (double) sum[from + j + 3] - comp[from + j + 3];
         }
+        for (; j < len; j++) a0 += (double) sum[from + j] - comp[from + j];
         return (a0 + a1) + (a2 + a3);
     }
 

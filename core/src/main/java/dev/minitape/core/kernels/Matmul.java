@@ -65,11 +65,12 @@ public final class Matmul {
      * Whether the Vector API micro-kernel runs: when the JVM was started with
      * {@code --add-modules jdk.incubator.vector}. Tests switch it to check both kernels give the same bits.
      */
-    private static volatile boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static volatile boolean vector = VECTOR_MODULE;
 
     /** Selects the Vector API kernel (true; only possible with the module present) or the plain one. */
     static void useVector(boolean on) {
-        if (on && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (on && !VECTOR_MODULE) {
             throw new IllegalStateException("the Vector API kernel needs --add-modules jdk.incubator.vector");
         }
         vector = on;
@@ -129,13 +130,8 @@ public final class Matmul {
             Workspace ws = WORKSPACE.get();
             for (int r = from; r < to; ) {
                 int t = r / m, i0 = r % m, i1 = Math.min(m, i0 + to - r);
-                View cv = new View(c, cOff[t], n, 1), av = new View(a, aOff[t], ars, aps);
-                View bv = new View(b, bOff[t], brs, bcs);
-                if (transposed(i1 - i0, n)) {
-                    block(ws, cv.t(), bv.t(), av.t(), k, 0, n, i0, i1);
-                } else {
-                    block(ws, cv, av, bv, k, i0, i1, 0, n);
-                }
+                rows(ws, new View(c, cOff[t], n, 1), new View(a, aOff[t], ars, aps), new View(b, bOff[t], brs, bcs),
+                        k, n, i0, i1);
                 r += i1 - i0;
             }
         });
@@ -150,11 +146,16 @@ public final class Matmul {
     static void serial(float[] c, int cOff, int crs, float[] a, int aOff, int ars, int aps,
                        float[] b, int bOff, int brs, int bcs, int m, int k, int n) {
         if (m == 0 || k == 0 || n == 0) return;
-        View cv = new View(c, cOff, crs, 1), av = new View(a, aOff, ars, aps), bv = new View(b, bOff, brs, bcs);
-        if (transposed(m, n)) {
-            block(WORKSPACE.get(), cv.t(), bv.t(), av.t(), k, 0, n, 0, m);
+        rows(WORKSPACE.get(), new View(c, cOff, crs, 1), new View(a, aOff, ars, aps), new View(b, bOff, brs, bcs),
+                k, n, 0, m);
+    }
+
+    /** Rows [i0, i1) of C (n columns) += A·B, in whichever orientation suits their shape ({@link #transposed}). */
+    private static void rows(Workspace ws, View c, View a, View b, int k, int n, int i0, int i1) {
+        if (transposed(i1 - i0, n)) {
+            block(ws, c.t(), b.t(), a.t(), k, 0, n, i0, i1);
         } else {
-            block(WORKSPACE.get(), cv, av, bv, k, 0, m, 0, n);
+            block(ws, c, a, b, k, i0, i1, 0, n);
         }
     }
 
@@ -192,17 +193,13 @@ public final class Matmul {
                 pack(panel, b, pc, jc, kc, w);
                 boolean wideVector = vector && w >= VectorKernel.STRIP;
                 for (int i = i0, mr; i < i1; i += mr) {
+                    boolean sixRows = wideVector && i1 - i >= VectorKernel.ROWS;
+                    mr = sixRows ? VectorKernel.ROWS : Math.min(MR, i1 - i);
                     int ai = a.at(i, pc);
-                    if (wideVector && i1 - i >= VectorKernel.ROWS) {
-                        mr = VectorKernel.ROWS;
-                        load(acc, mr, c, i, jc, w);
-                        VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
-                        store(acc, mr, c, i, jc, w);
-                        continue;
-                    }
-                    mr = Math.min(MR, i1 - i);
                     load(acc, mr, c, i, jc, w);
-                    if (mr == MR && w >= WIDE) {
+                    if (sixRows) {
+                        VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
+                    } else if (mr == MR && w >= WIDE) {
                         kernel3(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
                     } else if (mr == MR) {
                         kernel3Narrow(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
