@@ -18,21 +18,21 @@ import picocli.CommandLine.Option;
 
 /** {@code minitape copy}: a seq2seq Transformer learns to copy, reverse or sort symbol sequences. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Train an encoder-decoder Transformer to copy (or reverse, or sort) random sequences,",
-                "then decode held-out sequences it never saw."})
+        description = "Train an encoder-decoder Transformer to copy (or reverse, or sort) random sequences, "
+                + "then decode held-out sequences it never saw.")
 final class CopyCommand implements Callable<Integer> {
-    @Option(names = "--task", defaultValue = "copy", description = "copy, reverse or sort (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "copy", description = "copy, reverse or sort.")
     String task;
-    @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols (default: ${DEFAULT-VALUE}).") int vocab;
+    @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols.") int vocab;
     @Option(names = "--min-len", defaultValue = "1") int minLen;
     @Option(names = "--max-len", defaultValue = "10") int maxLen;
-    @Option(names = "--steps", defaultValue = "400", description = "Training steps at most (default: ${DEFAULT-VALUE}).") int steps;
-    @Option(names = "--stop-at", defaultValue = "1.0", description = "Stop once held-out exact match reaches this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "400", description = "Training steps at most.") int steps;
+    @Option(names = "--stop-at", defaultValue = "1.0", description = "Stop once held-out exact match reaches this.")
     double stopAt;
     @Option(names = "--eval-every", defaultValue = "20") int evalEvery;
     @Option(names = "--batch-size", defaultValue = "64") int batchSize;
     @Option(names = "--d-model", defaultValue = "64") int dModel;
-    @Option(names = "--n-layer", defaultValue = "2", description = "Encoder and decoder layers each (default: ${DEFAULT-VALUE}).") int nLayer;
+    @Option(names = "--n-layer", defaultValue = "2", description = "Encoder and decoder layers each.") int nLayer;
     @Option(names = "--n-head", defaultValue = "4") int nHead;
     @Option(names = "--lr", defaultValue = "1e-3") double lr;
     @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;

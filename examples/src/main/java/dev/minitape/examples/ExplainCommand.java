@@ -21,20 +21,20 @@ import picocli.CommandLine.Option;
  * number shown and checked three ways (the tape, the formula, finite differences).
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Walk through softmax, cross-entropy and its gradient on a small example, number by number.",
-                "Default: three next-word candidates (dog, cat, ball) with p = (0.2, 0.5, 0.3); the true word is cat."})
+        description = "Walk through softmax, cross-entropy and its gradient on a small example, number by number. "
+                + "Default: three next-word candidates (dog, cat, ball) with p = (0.2, 0.5, 0.3); the true word is cat.")
 final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--logits", split = ",", description = "The model's scores, comma-separated (default: ln 0.2, ln 0.5, ln 0.3).")
     float[] logits;
     @Option(names = "--names", split = ",", description = "A name per class (default: dog,cat,ball or c0,c1,...).")
     String[] names;
-    @Option(names = "--target", defaultValue = "1", description = "The true class's index (default: ${DEFAULT-VALUE}, cat).")
+    @Option(names = "--target", defaultValue = "1", description = "The true class's index (1 is cat).")
     int target;
-    @Option(names = "--label-smoothing", defaultValue = "0.1", description = "ε for the label smoothing section (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--label-smoothing", defaultValue = "0.1", description = "ε for the label smoothing section.")
     double smoothing;
     @Option(names = "--weights", split = ",", description = "Class weights for the weights section (default: 1,2,0.5 for three classes).")
     float[] weights;
-    @Option(names = "--lr", defaultValue = "1.0", description = "Step size of the gradient-descent step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1.0", description = "Step size of the gradient-descent step.")
     double lr;
     @Option(names = "--dot", paramLabel = "FILE", description = "Write the recorded graph as Graphviz DOT.")
     Path dot;

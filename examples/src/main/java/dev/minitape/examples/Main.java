@@ -26,6 +26,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
+        // every option's default in --help, the same way for every command
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().showDefaultValues(true));
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("minitape: " + e.getMessage() + " (see: minitape " + commandPath(e.getCommandLine()) + "--help)");

@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A run folder (train --out).")
     Path checkpoint;
-    @Option(names = "--prompt", defaultValue = "The", description = "Text to continue (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt", defaultValue = "The", description = "Text to continue.")
     String prompt;
     @Option(names = "--tokens", defaultValue = "200") int tokens;
-    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy.")
     double temperature;
     @Option(names = "--top-k", defaultValue = "0", description = "Keep the k likeliest tokens; 0 = all.") int topK;
     @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling threshold in (0, 1].") double topP;

@@ -26,16 +26,16 @@ import picocli.CommandLine.Option;
 
 /** {@code minitape train}: a language model on a text file, or on the built-in synthetic corpus. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a language model on a text file (default: the built-in synthetic corpus, whose",
-                "exact entropy is the floor the loss is shown against)."})
+        description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
+                + "exact entropy is the floor the loss is shown against).")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "Text to train on (default: the built-in corpus).")
     Path data;
-    @Option(names = "--tokenizer", defaultValue = "char", description = "char or bpe (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tokenizer", defaultValue = "char", description = "char or bpe.")
     String tokenizer;
-    @Option(names = "--vocab-size", defaultValue = "512", description = "BPE vocabulary, at least 256 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--vocab-size", defaultValue = "512", description = "BPE vocabulary, at least 256.")
     int vocabSize;
-    @Option(names = "--model", defaultValue = "gpt", description = "bigram, mlp or gpt (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "gpt", description = "bigram, mlp or gpt.")
     String model;
     @Option(names = "--n-layer", defaultValue = "2") int nLayer;
     @Option(names = "--n-head", defaultValue = "4") int nHead;
@@ -51,15 +51,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
     @Option(names = "--eval-every", defaultValue = "200") int evalEvery;
     @Option(names = "--checkpoint-every", defaultValue = "0",
-            description = "Also checkpoint every N steps (default: only at the end and at each best validation loss).")
+            description = "Also checkpoint every N steps; 0: only at the end and at each best validation loss.")
     int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1337") long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
-    @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder.")
     Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
     Path resume;
-    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end.")
     int sampleTokens;
 
     @Override
