@@ -23,10 +23,12 @@ public final class CrossEntropy {
     private final Reduction reduction;
     private final float zLoss;
     /**
-     * The exponentials buffer of the last backward pass, handed to the next forward: a fresh n×V array per
-     * step would be zeroed (and, this size, faulted in) only to be overwritten. Holds at most one buffer.
+     * A gradient buffer (n×V) done with, handed to the next forward: a fresh array per step would be zeroed
+     * (and, this size, faulted in) only to be overwritten. It comes back after the backward pass added it
+     * into the logits' gradient, or when the logits were an intermediate that adopted it as their gradient
+     * and freed it. Holds at most one buffer.
      */
-    private final AtomicReference<float[]> spareExps = new AtomicReference<>();
+    private final AtomicReference<float[]> spareGradient = new AtomicReference<>();
 
     private CrossEntropy(Builder b) {
         this.ignoreIndex = b.ignoreIndex;
@@ -146,10 +148,10 @@ public final class CrossEntropy {
         float[] scale = geo.rowScales(reduction, rowWeight, kept);
         float[] loss = new float[n], lse = new float[n], rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
         int[] argmax = new int[n];
-        // The exponentials are kept for the backward pass (one per logit instead of two) when there will be one.
-        boolean backward = Tape.isRecording() && logits.requiresGrad() && CrossEntropyKernel.keepsExponentials(v);
-        float[] exps = backward ? reuseOrAllocate(n * v) : null;
-        CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v, exps);
+        // The forward computes the gradient itself (one exponential per logit, not two) when there will be a backward.
+        boolean backward = Tape.isRecording() && logits.requiresGrad() && CrossEntropyKernel.keepsGradient(v);
+        KeptGradient buffer = new KeptGradient(backward ? reuseOrAllocate(n * v) : null);
+        CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v, buffer.g);
 
         Tensor out;
         if (reduction == Reduction.NONE) {
@@ -161,19 +163,42 @@ public final class CrossEntropy {
         }
         boolean perRow = reduction == Reduction.NONE;
         out = Tape.record("crossEntropy", out, dy -> {
-            // dz += dL·g, where g holds the reduction's scale of each row: from the kept exponentials and each
-            // row's coefficient
+            // dz += dL·g (g holds the reduction's scale of each row); when dz would start as zeros and dL = 1,
+            // the kept g becomes dz as it is
+            float[] g = buffer.take();
+            if (g != null && !perRow && dy[0] == 1f && logits.gradIfPresent() == null) {
+                logits.adoptGrad(g, spareGradient::set);
+                return;
+            }
             CrossEntropyKernel.backward(logits.gradData(), dy, perRow, logits.data(), targets, scale, rowMax, rowMin,
-                    rowCoef, n, v, exps);
-            if (exps != null) spareExps.set(exps);
+                    rowCoef, n, v, g);
+            if (g != null) spareGradient.set(g);
         }, logits);
         return diagnostics(out, targets, lse, argmax, n, v);
     }
 
-    /** An array of at least {@code size} floats, not necessarily zero: every kept row's entries get written. */
+    /** An array of {@code size} floats, not necessarily zero: the forward writes every entry. */
     private float[] reuseOrAllocate(int size) {
-        float[] spare = spareExps.getAndSet(null);
-        return spare != null && spare.length >= size ? spare : new float[size];
+        float[] spare = spareGradient.getAndSet(null);
+        return spare != null && spare.length == size ? spare : new float[size];
+    }
+
+    /**
+     * One call's gradient buffer, used by its first backward pass only: after that the buffer is the logits'
+     * gradient or back in the spare, and a second backward recomputes g from the logits.
+     */
+    private static final class KeptGradient {
+        private float[] g;
+
+        KeptGradient(float[] g) {
+            this.g = g;
+        }
+
+        float[] take() {
+            float[] taken = g;
+            g = null;
+            return taken;
+        }
     }
 
     static Output diagnostics(Tensor loss, Targets t, float[] lse, int[] argmax, int n, int v) {

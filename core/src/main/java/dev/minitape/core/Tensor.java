@@ -9,6 +9,7 @@ import dev.minitape.core.ops.Reduce;
 import dev.minitape.core.ops.Reshape;
 import dev.minitape.core.ops.Softmax;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A float32 tensor: a contiguous row-major {@code float[]} and a shape. Tensors are values: ops return
@@ -22,6 +23,8 @@ public class Tensor {
     private boolean requiresGrad;
     private boolean retainGrad;
     private float[] grad;
+    /** Where an adopted gradient buffer goes when it is freed (see {@link #adoptGrad}), or null. */
+    private Consumer<float[]> gradRecycler;
     private Tape tape;        // the tape that recorded the op producing this tensor; null for leaves
     private int tapeIndex;
 
@@ -222,9 +225,25 @@ public class Tensor {
         return grad;
     }
 
+    /**
+     * Takes {@code buffer} (this tensor's size) as the gradient, which must not exist yet: an op whose
+     * backward would add its gradient into zeros hands it over instead. When this is an intermediate whose
+     * gradient gets freed, {@code recycler} receives the buffer back (leaves keep theirs: grad() shares it).
+     */
+    void adoptGrad(float[] buffer, Consumer<float[]> recycler) {
+        if (grad != null || buffer.length != data.length) {
+            throw new IllegalStateException("adoptGrad: the gradient exists already or the buffer has the wrong size");
+        }
+        grad = buffer;
+        gradRecycler = recycler;
+    }
+
     /** Frees an intermediate's gradient once it has flowed to the inputs (PyTorch keeps only leaves'). */
     void releaseIntermediateGrad() {
-        if (!retainGrad) grad = null;
+        if (retainGrad) return;
+        if (gradRecycler != null && grad != null) gradRecycler.accept(grad);
+        gradRecycler = null;
+        grad = null;
     }
 
     // ---- ops (each documented where it is defined) ---------------------------------------------------

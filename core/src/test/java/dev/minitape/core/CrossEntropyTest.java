@@ -138,6 +138,59 @@ class CrossEntropyTest {
     }
 
     @Test
+    void theForwardsGradientIsHandedOverOrAddedAndNeverShared() {
+        // Rows longer than 128 classes keep g from the forward. With dL = 1 and no gradient yet, the logits
+        // take g as their gradient; otherwise the backward adds dL·g. Either way each step's gradient must be
+        // its own, however one CrossEntropy's buffer is passed from step to step.
+        int n = 5, v = 300;
+        int[] targets = {3, -100, 299, 0, 150};
+        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(0.1).build();
+        Tensor first = Tensor.randn(new Rng(1), n, v).mul(3f);
+        float[] g = lossAndGrad(first, z -> CrossEntropy.builder().labelSmoothing(0.1).build().apply(z, targets))[1];
+        float[][] ref = lossAndGrad(first, z -> unfused(z, targets, null, 0.1f, -100, Reduction.MEAN));
+        assertArrayEquals(ref[1], g, 1e-7f);
+        for (int c = 0; c < v; c++) assertEquals(0f, g[v + c], 0f, "the ignored row's gradient");
+
+        // a leaf keeps the buffer it was handed: a later step with the same instance leaves it alone
+        Tensor leaf = first.detach().requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            ce.apply(leaf, targets).backward();
+        }
+        float[] handed = leaf.grad().toArray();
+        assertArrayEquals(g, handed, 0f);
+        Tensor other = Tensor.randn(new Rng(2), n, v).requiresGrad(true);
+        float[] otherG = lossAndGrad(other, z -> CrossEntropy.builder().labelSmoothing(0.1).build().apply(z, targets))[1];
+        try (Tape tape = Tape.start()) {
+            ce.apply(other, targets).backward();
+            assertArrayEquals(handed, leaf.grad().toArray(), 0f, "the first leaf's gradient, after another step");
+            assertArrayEquals(otherG, other.grad().toArray(), 0f);
+            ce.apply(leaf, targets).backward();                       // the leaf has a gradient now: g is added
+        }
+        assertArrayEquals(otherG, other.grad().toArray(), 0f);
+        for (int i = 0; i < g.length; i++) assertEquals(g[i] + g[i], leaf.grad().toArray()[i], 0f, "2g at " + i);
+
+        // an intermediate frees the buffer for the next step; every step's input gradient is 2·g
+        for (int step = 0; step < 3; step++) {
+            Tensor w = first.mul(0.5f).detach().requiresGrad(true);   // w·2 is first exactly
+            try (Tape tape = Tape.start()) {
+                Tensor loss = ce.apply(w.mul(2f), targets);
+                loss.backward();
+                for (int i = 0; i < g.length; i++) assertEquals(2f * g[i], w.grad().toArray()[i], 0f, "step " + step);
+                ce.apply(other, targets);                             // takes the spare buffer and fills it
+                loss.backward();                                      // a second pass recomputes g from the logits
+                for (int i = 0; i < g.length; i++) assertEquals(4f * g[i], w.grad().toArray()[i], 0f, "again, step " + step);
+            }
+        }
+
+        // dL ≠ 1: dz = 0 + dL·g
+        Tensor scaled = first.detach().requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            ce.apply(scaled, targets).mul(3f).backward();
+        }
+        for (int i = 0; i < g.length; i++) assertEquals(3f * g[i], scaled.grad().toArray()[i], 0f, "3g at " + i);
+    }
+
+    @Test
     void everyTargetIgnoredGivesZeroNotNaN() {
         // PyTorch returns NaN here (0/0); minitape returns 0 and a zero gradient, so a batch of padding
         // cannot poison a run.

@@ -24,11 +24,13 @@ import java.util.Arrays;
  * <p>Stability: the row max m is subtracted before exponentiating (lse = m + log Σ e^(z_j − m)), sums
  * over V accumulate in double (Exp's sums: Kahan float lanes, then double). The forward sweep reads each
  * logit twice (the max, then the exponentials; a row of 32768 floats stays in L2 between the two) and keeps
- * m_r and coef_r per row, and, when the caller passes a buffer for them, the exponentials e_rj: one
- * exponential per logit is the budget, and the backward sweep ({@link #backward}) turns them into dL·g added
- * straight into the logits' gradient. Without the buffer (the chunked linear + cross-entropy, which must not
- * hold n×V floats) the backward re-reads each logit and recomputes e_rj, the same bits as the forward's.
- * {@link #rows} still materializes g for callers that want it.
+ * m_r and coef_r per row, and, when the caller passes a buffer, the gradient g itself: each row's
+ * exponentials are written there and turned into g_r while the row is still in cache, so one exponential per
+ * logit is the budget and the backward pass ({@link #backward}) only adds dL·g, or the caller hands g over as
+ * the logits' gradient when dL = 1 and there is none yet (reading the logits once and writing g once, the
+ * memory floor). Without the buffer (the chunked linear + cross-entropy, which must not hold n×V floats) the
+ * backward re-reads each logit and recomputes e_rj, the same bits as the forward's. {@link #rows}
+ * materializes g for callers that want it.
  *
  * <p>Vectorization: JDK 17 vectorizes a loop only when all its arrays share one index expression, so row
  * blocks are copied into per-thread scratch (L1-sized) and the loops run there. The max sweep also finds
@@ -84,30 +86,35 @@ public final class CrossEntropyKernel {
      * The forward sweep of rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (−1 for an ignored row), and
      * what {@link #backward} needs: the row max m_r, a lower bound of the row (its min, or for short rows its
      * block's; a narrow row lets Exp skip work) and
-     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r). When exps is not null and {@link #keepsExponentials}(v),
-     * it receives e^(z_rj − m_r) (n×V) for {@link #backward} to reuse; otherwise it is left alone.
+     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r). When g is not null and {@link #keepsGradient}(v), it
+     * receives the gradient g (n×V, zero rows for ignored targets; the bits of {@link #rows}) for
+     * {@link #backward}; otherwise it is left alone. g must not alias z.
      */
     public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
-                               float[] z, Targets t, float[] scale, int n, int v, float[] exps) {
+                               float[] z, Targets t, float[] scale, int n, int v, float[] g) {
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
             if (v <= SMALL) {
                 forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
                 return;
             }
-            for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, exps);
+            for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
         });
     }
 
     /**
      * dz += d_r·g_r for every row, with d_r = dy[r] when perRow, else dy[0]; a row with d_r = 0 is skipped.
      * rowMax, rowMin and rowCoef come from {@link #forward} on the same z; the result is bit-for-bit what
-     * adding d_r times the g of {@link #rows} gives. exps: the forward's exponentials (see {@link #forward}),
-     * or null to recompute them from z.
+     * adding d_r times the g of {@link #rows} gives. g: the forward's gradient (see {@link #forward}), or
+     * null to recompute it from z.
      */
     public static void backward(float[] dz, float[] dy, boolean perRow, float[] z, Targets t, float[] scale,
-                                float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v, float[] exps) {
+                                float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v, float[] g) {
         Parallel.forRange(n, minRows(v), (from, to) -> {
+            if (g != null) {
+                addScaledRows(dz, dy, perRow, g, from, to, v);
+                return;
+            }
             Scratch s = SCRATCH.get();
             if (v <= SMALL && t.soft == null && !(t.smoothing > 0f && t.weights != null)) {
                 backwardSmall(from, to, dz, dy, perRow, z, t, scale, rowMax, rowMin, rowCoef, v, s);
@@ -119,15 +126,24 @@ public final class CrossEntropyKernel {
                 if (isIgnored(t, r)) {
                     addConstant(dz, r * v, v, d * 0f);                // g's row is zero: dz += d·0
                 } else {
-                    gradientRow(dz, true, d, r, z, exps, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
+                    gradientRow(dz, true, d, r, z, null, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
                 }
             }
         });
     }
 
-    /** Whether {@link #forward} can keep the exponentials of rows this long (short rows take another path). */
-    public static boolean keepsExponentials(int v) {
+    /** Whether {@link #forward} can keep the gradient of rows this long (short rows take another path). */
+    public static boolean keepsGradient(int v) {
         return v > SMALL;
+    }
+
+    /** dz_r += d_r·g_r for rows [from, to), d_r = dy[r] when perRow, else dy[0]; rows with d_r = 0 are skipped. */
+    private static void addScaledRows(float[] dz, float[] dy, boolean perRow, float[] g, int from, int to, int v) {
+        for (int r = from; r < to; r++) {
+            float d = perRow ? dy[r] : dy[0];
+            if (d == 0f) continue;
+            for (int i = r * v, end = i + v; i < end; i++) dz[i] += d * g[i];
+        }
     }
 
     private static int minRows(int v) {
@@ -139,19 +155,41 @@ public final class CrossEntropyKernel {
     }
 
     private static void forwardRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
-                                   float[] rowCoef, float[] z, Targets t, float[] scale, int v, Scratch s, float[] exps) {
+                                   float[] rowCoef, float[] z, Targets t, float[] scale, int v, Scratch s, float[] g) {
         int at = r * v;
         if (isIgnored(t, r)) {
             ignoredRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef);
+            if (g != null) Arrays.fill(g, at, at + v, 0f);
             return;
         }
         // Sweep 1: the max (and its first index) and Σ_c a_c·z_c with A = Σ_c a_c.
         int best = argmaxOf(z, at, v, s);
         float max = best < 0 ? Float.NEGATIVE_INFINITY : z[at + best];
         if (best < 0) best = 0;
-        // Sweep 2: the exponentials' sum.
-        double sum = Exp.run(exps, z, at, v, max, Exp.path(s.min, max));
+        // Sweep 2: the exponentials' sum (and the exponentials themselves into g's row, turned into g_r in place
+        // while the row is in cache).
+        double sum = Exp.run(g, z, at, v, max, Exp.path(s.min, max));
         finishRow(r, best, max, s.min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
+        if (g != null) toGradient(g, r, z, t, scale[r], max, s.min, rowCoef[r], v, s);
+    }
+
+    /**
+     * Turns row r of g from the exponentials e_j into g_j = coef·e_j − s·a_j in place: gradientRow's float
+     * operations, in one pass over the row when the targets are class indices without (smoothing and class
+     * weights), the common case.
+     */
+    private static void toGradient(float[] g, int r, float[] z, Targets t, float s, float max, float min, float coef,
+                                   int v, Scratch sc) {
+        float eps = t.smoothing;
+        float[] w = t.weights;
+        if (t.soft != null || (eps > 0f && w != null)) {
+            gradientRow(g, false, 1f, r, z, g, t, s, max, min, coef, v, sc);
+            return;
+        }
+        float su = s * (eps / v);
+        int at = r * v, y = t.targets[r];
+        for (int i = at, end = at + v; i < end; i++) g[i] = coef * g[i] - su;
+        g[at + y] -= s * (1f - eps) * (w == null ? 1f : w[y]);
     }
 
     /** The row's loss, lse, argmax and backward state, given its max, min and Σ e^(z_j − max). */
@@ -322,6 +360,15 @@ public final class CrossEntropyKernel {
      * over lanes of a block; a row holding a NaN takes the scalar loop.
      */
     private static int argmaxOf(float[] z, int at, int v, Scratch s) {
+        if (VectorApi.enabled()) {
+            int best = VectorArgmax.of(z, at, v, s.aux);
+            if (best != VectorArgmax.NAN_ROW) {
+                s.min = s.aux[0];
+                return best;
+            }
+            s.min = Float.NaN;
+            return argmaxScalar(z, at, v);
+        }
         float[] lanes = s.lanes, low = s.low, in = s.exp.in;
         int block = Exp.blockFor(v), width = Math.min(v, block);
         Arrays.fill(lanes, 0, width, Float.NEGATIVE_INFINITY);
@@ -383,8 +430,9 @@ public final class CrossEntropyKernel {
     }
 
     /**
-     * Row r of the gradient, block by block: g_j = coef·e_j − s·a_j (e_j recomputed), then dst += d·g
-     * (add) or dst = g. The float operations are those of the original in-place formula, in its order.
+     * Row r of the gradient, block by block: g_j = coef·e_j − s·a_j (e_j read from exps, which may be dst
+     * itself, or recomputed when exps is null), then dst += d·g (add) or dst = g. The float operations are
+     * those of the original in-place formula, in its order.
      */
     private static void gradientRow(float[] dst, boolean add, float d, int r, float[] z, float[] exps, Targets t, float s,
                                     float max, float min, float coef, int v, Scratch sc) {

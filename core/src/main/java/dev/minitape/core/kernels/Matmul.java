@@ -61,26 +61,6 @@ public final class Matmul {
         final float[][] acc = new float[6][ROW];
     }
 
-    /**
-     * Whether the Vector API micro-kernel runs: when the JVM was started with
-     * {@code --add-modules jdk.incubator.vector}. Tests switch it to check both kernels give the same bits.
-     */
-    private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static volatile boolean vector = VECTOR_MODULE;
-
-    /** Selects the Vector API kernel (true; only possible with the module present) or the plain one. */
-    static void useVector(boolean on) {
-        if (on && !VECTOR_MODULE) {
-            throw new IllegalStateException("the Vector API kernel needs --add-modules jdk.incubator.vector");
-        }
-        vector = on;
-    }
-
-    /** Whether products run on the Vector API kernel. */
-    public static boolean vectorKernel() {
-        return vector;
-    }
-
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private Matmul() {}
@@ -166,7 +146,7 @@ public final class Matmul {
      * registers, so it transposes only for a row shorter than a strip or one that would leave a ragged tail.
      */
     private static boolean transposed(int rows, int n) {
-        if (vector) return rows >= 2 * n && (n < VectorKernel.STRIP || n < 128 && n % VectorKernel.STRIP != 0);
+        if (VectorApi.enabled()) return rows >= 2 * n && (n < VectorKernel.STRIP || n < 128 && n % VectorKernel.STRIP != 0);
         return n < 256 && rows >= 2 * n;
     }
 
@@ -191,7 +171,7 @@ public final class Matmul {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 pack(panel, b, pc, jc, kc, w);
-                boolean wideVector = vector && w >= VectorKernel.STRIP;
+                boolean wideVector = VectorApi.enabled() && w >= VectorKernel.STRIP;
                 for (int i = i0, mr; i < i1; i += mr) {
                     boolean sixRows = wideVector && i1 - i >= VectorKernel.ROWS;
                     mr = sixRows ? VectorKernel.ROWS : Math.min(MR, i1 - i);

@@ -132,7 +132,47 @@ class ExpTest {
     }
 
     @Test
+    void theVectorApiExponentialsGiveThePlainBits() {
+        // every 743rd float in [−110, 0] and the edges, exponentiated and summed by each kernel; both with shift 0
+        // and with a shift that makes x − shift round
+        assertTrue(VectorApi.enabled(), "core's tests run with --add-modules jdk.incubator.vector");
+        float[] x = new float[1_600_000];
+        int n = 0;
+        for (float t = 0f; t >= -110f; t = Math.nextDown(t) - 742 * Math.ulp(t)) x[n++] = t;
+        assertTrue(n > 1_400_000 && x[n - 1] < -109f, "sweep size " + n + " down to " + x[n - 1]);
+        for (float edge : new float[] {-0f, -Float.MIN_VALUE, -87.3f, -88f, -88.7f, -89.4f, -103.9f, -104f, -1e4f,
+            Float.NEGATIVE_INFINITY, Float.NaN}) {
+            x[n++] = edge;
+        }
+        for (float shift : new float[] {0f, 3.7f}) {
+            for (int len : new int[] {n, 1000, 13}) {                 // Exp's blocks of 1024 and of 512, a short tail
+                float[] plain = new float[n], vector = new float[n];   // the terms land at the arguments' indices
+                double plainSum, vectorSum;
+                try {
+                    VectorApi.use(false);
+                    plainSum = Exp.expShifted(plain, x, n - len, len, shift);
+                } finally {
+                    VectorApi.use(true);
+                }
+                vectorSum = Exp.expShifted(vector, x, n - len, len, shift);
+                assertArrayEquals(plain, vector, "terms, shift " + shift + ", len " + len);
+                assertEquals(plainSum, vectorSum, "sum, shift " + shift + ", len " + len);
+                assertEquals(vectorSum, Exp.sumExpShifted(x, n - len, len, shift));
+            }
+        }
+    }
+
+    @Test
     void theShortPathsGiveTheSameBits() {
+        try {
+            VectorApi.use(false);                                     // the plain kernel's paths (the vector one has one)
+            shortPathsGiveTheSameBits();
+        } finally {
+            VectorApi.use(true);
+        }
+    }
+
+    private void shortPathsGiveTheSameBits() {
         // when every argument has m = −round(t·log2e) ≤ 15 (≤ 63), the skipped factors are exactly 1
         Exp.Scratch s = Exp.scratch();
         int n = Exp.BLOCK;
@@ -160,9 +200,10 @@ class ExpTest {
     }
 
     @Test
-    void crossEntropyBackwardFromKeptOrRecomputedExponentialsGivesTheForwardsGradient() {
-        // the fused backward adds d·g with g recomputed from the logits: the same bits as rows()'s stored g,
-        // for any thread count, for long rows (one Exp call per row) and short ones (several rows per block)
+    void crossEntropyBackwardFromKeptOrRecomputedGradientGivesTheSameBits() {
+        // the fused backward adds d·g with g kept by the forward or recomputed from the logits: the same bits as
+        // rows()'s stored g, for any thread count, for long rows (one Exp call per row) and short ones (several
+        // rows per block)
         for (int v : new int[] {1500, 65, 7}) {
             int n = 37;
             Random rnd = new Random(13 + v);
@@ -185,8 +226,9 @@ class ExpTest {
                     for (boolean keep : new boolean[] {false, true}) {
                         Parallel.setThreads(th);
                         float[] loss = new float[n], lse = new float[n], max = new float[n], min = new float[n], coef = new float[n];
-                        float[] exps = keep && CrossEntropyKernel.keepsExponentials(v) ? new float[n * v] : null;
-                        CrossEntropyKernel.forward(loss, lse, new int[n], max, min, coef, z, t, scale, n, v, exps);
+                        float[] kept = keep && CrossEntropyKernel.keepsGradient(v) ? new float[n * v] : null;
+                        if (kept != null) Arrays.fill(kept, Float.NaN);          // a reused buffer: every entry gets written
+                        CrossEntropyKernel.forward(loss, lse, new int[n], max, min, coef, z, t, scale, n, v, kept);
                         for (int r = 0; r < n; r++) {
                             if (r == 4 || r == 20) continue;
                             double sum = Exp.sumExpShifted(z, r * v, v, max[r]);
@@ -198,7 +240,7 @@ class ExpTest {
                             float[] dz = new float[n * v];
                             Arrays.fill(dz, 0.25f);
                             CrossEntropyKernel.backward(dz, perRow ? dy : new float[] {0.75f}, perRow, z, t, scale, max, min,
-                                    coef, n, v, exps);
+                                    coef, n, v, kept);
                             float[] want = new float[n * v];
                             for (int i = 0; i < want.length; i++) {
                                 float d = perRow ? dy[i / v] : 0.75f;

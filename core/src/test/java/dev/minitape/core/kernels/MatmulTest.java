@@ -104,15 +104,15 @@ class MatmulTest {
     /** Both micro-kernels: the plain-Java one and the Vector API one (the tests run with its module). */
     @Test
     void equalsThePlainFmaLoopBitForBitWithEitherKernel() {
-        boolean initially = Matmul.vectorKernel();
+        boolean initially = VectorApi.enabled();
         assertTrue(initially, "core's tests run with --add-modules jdk.incubator.vector, so the Vector API kernel is on");
         try {
             for (boolean vector : new boolean[] {false, true}) {
-                Matmul.useVector(vector);
+                VectorApi.use(vector);
                 equalsThePlainFmaLoopBitForBit("vector " + vector);
             }
         } finally {
-            Matmul.useVector(initially);
+            VectorApi.use(initially);
         }
     }
 

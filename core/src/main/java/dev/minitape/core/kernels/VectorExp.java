@@ -1,0 +1,91 @@
+package dev.minitape.core.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Exp}'s exponentials written with the incubating Vector API, used only when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (this class is loaded by nothing else). Plain Java builds 2^k
+ * from one exact factor per bit of k because JDK 17 vectorizes no float↔int conversion; here k becomes an
+ * int lane and 2^(k+64) its float bits, which leaves the reduction and the polynomial as the whole cost:
+ * <pre>
+ *   q = p(r) as in Exp,   e^t = (q · 2^(k+64)) · 2^−64      (the first product is exact, the second rounds once)
+ * </pre>
+ * That is q·2^k rounded once, the value of every {@link Exp} path; results with k ≤ −128 flush to zero as
+ * Exp's bit 7 does (a NaN argument stays NaN). So the bits are Exp's (ExpTest compares the two over a sweep of floats), and the sums
+ * keep Exp's lanes: element j of a block adds into lane j with the same Kahan steps.
+ */
+final class VectorExp {
+    private VectorExp() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private static final float LOWEST = -104f;
+    private static final float LOG2E = 1.44269504f;
+    private static final float ROUND = 12582912f;                 // 1.5·2^23
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860677e-6f;
+    private static final float C6 = 0.0013814599951729178f, C5 = 0.008368710055947304f,
+            C4 = 0.04166838899254799f, C3 = 0.1666652113199234f, C2 = 0.4999999403953552f;
+    private static final float TWO_TO_MINUS_64 = 0x1p-64f;
+
+    /** out[i] = e^(in[i] − shift) for i in [0, n): Exp.block's bits on any path. */
+    static void block(float[] out, float[] in, int n, float shift) {
+        run(out, 0, in, 0, n, shift, null, null);
+    }
+
+    /**
+     * e = e^(x[xAt + i] − shift) for i in [0, n): stored at y[yAt + i] when y is not null, and added into
+     * lane i of sum/comp (Kahan, as Exp's accumulate) when sum is not null. One loop body without calls: C2
+     * keeps vectors in registers only within what it inlines, and a helper method returning a vector got
+     * boxed (several times slower).
+     */
+    static void run(float[] y, int yAt, float[] x, int xAt, int n, float shift, float[] sum, float[] comp) {
+        int whole = n - n % L;
+        lanes(y, yAt, x, xAt, 0, whole, shift, sum, comp, false);
+        if (whole < n) lanes(y, yAt, x, xAt, whole, n, shift, sum, comp, true);
+    }
+
+    /** run's elements [from, to), a multiple of L (masked false) or fewer than L (masked true). */
+    private static void lanes(float[] y, int yAt, float[] x, int xAt, int from, int to, float shift, float[] sum,
+                              float[] comp, boolean masked) {
+        FloatVector c4 = FloatVector.broadcast(S, C4), c3 = FloatVector.broadcast(S, C3), c2 = FloatVector.broadcast(S, C2);
+        FloatVector one = FloatVector.broadcast(S, 1f), ln2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        VectorMask<Float> live = S.indexInRange(from, to);
+        for (int i = from; i < to; i += L) {
+            FloatVector t = (masked ? FloatVector.fromArray(S, x, xAt + i, live) : FloatVector.fromArray(S, x, xAt + i))
+                    .sub(shift).max(LOWEST);
+            FloatVector k = t.fma(LOG2E, ROUND).sub(ROUND);                // round(t·log₂e), in [−150, 0]
+            FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, t));
+            FloatVector p = r.fma(C6, C5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one);
+            FloatVector q = p.fma(r, one);
+            // the float k + ROUND + 191 holds the integer k + 191 in its low mantissa bits: shifted into the
+            // exponent field they are the float 2^(k + 64)
+            FloatVector scale = k.add(ROUND + 191f).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector flush = k.add(128f).max(0f).min(1f);               // 0 for k ≤ −128, as Exp's bit 7; else 1
+            FloatVector e = q.mul(scale).mul(TWO_TO_MINUS_64).mul(flush);
+            if (masked) {
+                if (y != null) e.intoArray(y, yAt + i, live);
+                if (sum != null) {
+                    FloatVector s = FloatVector.fromArray(S, sum, i, live), c = FloatVector.fromArray(S, comp, i, live);
+                    FloatVector d = e.sub(c), total = s.add(d);
+                    total.sub(s).sub(d).intoArray(comp, i, live);
+                    total.intoArray(sum, i, live);
+                }
+            } else {
+                if (y != null) e.intoArray(y, yAt + i);
+                if (sum != null) {
+                    FloatVector s = FloatVector.fromArray(S, sum, i), c = FloatVector.fromArray(S, comp, i);
+                    FloatVector d = e.sub(c), total = s.add(d);
+                    total.sub(s).sub(d).intoArray(comp, i);
+                    total.intoArray(sum, i);
+                }
+            }
+        }
+    }
+}
