@@ -2,7 +2,6 @@ package dev.minitape.core.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,26 +39,18 @@ final class VectorExp {
 
     /**
      * e = e^(x[xAt + i] − shift) for i in [0, n): stored at y[yAt + i] when y is not null, and added into
-     * lane i of sum/comp (Kahan, as Exp's accumulate) when sum is not null. One loop body without calls: C2
-     * keeps vectors in registers only within what it inlines, and a helper method returning a vector got
-     * boxed (several times slower).
+     * lane i of sum/comp (Kahan, as Exp's accumulate) when sum is not null. Whole vectors in one loop body
+     * without calls (C2 keeps vectors in registers only within what it inlines: a helper returning a vector
+     * got boxed, several times slower), the last n mod L elements by the same float operations one at a time
+     * (masks cost more than they save on a short block).
      */
     static void run(float[] y, int yAt, float[] x, int xAt, int n, float shift, float[] sum, float[] comp) {
-        int whole = n - n % L;
-        lanes(y, yAt, x, xAt, 0, whole, shift, sum, comp, false);
-        if (whole < n) lanes(y, yAt, x, xAt, whole, n, shift, sum, comp, true);
-    }
-
-    /** run's elements [from, to), a multiple of L (masked false) or fewer than L (masked true). */
-    private static void lanes(float[] y, int yAt, float[] x, int xAt, int from, int to, float shift, float[] sum,
-                              float[] comp, boolean masked) {
         FloatVector c4 = FloatVector.broadcast(S, C4), c3 = FloatVector.broadcast(S, C3), c2 = FloatVector.broadcast(S, C2);
         FloatVector one = FloatVector.broadcast(S, 1f), ln2Hi = FloatVector.broadcast(S, -LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
-        VectorMask<Float> live = S.indexInRange(from, to);
-        for (int i = from; i < to; i += L) {
-            FloatVector t = (masked ? FloatVector.fromArray(S, x, xAt + i, live) : FloatVector.fromArray(S, x, xAt + i))
-                    .sub(shift).max(LOWEST);
+        int whole = n - n % L;
+        for (int i = 0; i < whole; i += L) {
+            FloatVector t = FloatVector.fromArray(S, x, xAt + i).sub(shift).max(LOWEST);
             FloatVector k = t.fma(LOG2E, ROUND).sub(ROUND);                // round(t·log₂e), in [−150, 0]
             FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, t));
             FloatVector p = r.fma(C6, C5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one);
@@ -69,22 +60,26 @@ final class VectorExp {
             FloatVector scale = k.add(ROUND + 191f).reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector flush = k.add(128f).max(0f).min(1f);               // 0 for k ≤ −128, as Exp's bit 7; else 1
             FloatVector e = q.mul(scale).mul(TWO_TO_MINUS_64).mul(flush);
-            if (masked) {
-                if (y != null) e.intoArray(y, yAt + i, live);
-                if (sum != null) {
-                    FloatVector s = FloatVector.fromArray(S, sum, i, live), c = FloatVector.fromArray(S, comp, i, live);
-                    FloatVector d = e.sub(c), total = s.add(d);
-                    total.sub(s).sub(d).intoArray(comp, i, live);
-                    total.intoArray(sum, i, live);
-                }
-            } else {
-                if (y != null) e.intoArray(y, yAt + i);
-                if (sum != null) {
-                    FloatVector s = FloatVector.fromArray(S, sum, i), c = FloatVector.fromArray(S, comp, i);
-                    FloatVector d = e.sub(c), total = s.add(d);
-                    total.sub(s).sub(d).intoArray(comp, i);
-                    total.intoArray(sum, i);
-                }
+            if (y != null) e.intoArray(y, yAt + i);
+            if (sum != null) {
+                FloatVector s = FloatVector.fromArray(S, sum, i), c = FloatVector.fromArray(S, comp, i);
+                FloatVector d = e.sub(c), total = s.add(d);
+                total.sub(s).sub(d).intoArray(comp, i);
+                total.intoArray(sum, i);
+            }
+        }
+        for (int i = whole; i < n; i++) {
+            float t = Math.max(x[xAt + i] - shift, LOWEST);
+            float k = Math.fma(t, LOG2E, ROUND) - ROUND;
+            float r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, t));
+            float q = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, C6, C5), r, C4), r, C3), r, C2), r, 1f), r, 1f);
+            float scale = Float.intBitsToFloat(Float.floatToRawIntBits(k + (ROUND + 191f)) << 23);
+            float e = q * scale * TWO_TO_MINUS_64 * Math.min(Math.max(k + 128f, 0f), 1f);
+            if (y != null) y[yAt + i] = e;
+            if (sum != null) {
+                float d = e - comp[i], total = sum[i] + d;
+                comp[i] = (total - sum[i]) - d;
+                sum[i] = total;
             }
         }
     }
