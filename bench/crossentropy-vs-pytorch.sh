@@ -7,12 +7,16 @@
 #
 #   bench/crossentropy-vs-pytorch.sh                 # V=32768, threads 1 and 2, 3 rounds
 #   V=4096 ROUNDS=5 SIGMA=4 bench/crossentropy-vs-pytorch.sh
+#   JAVA_OPTS= bench/crossentropy-vs-pytorch.sh      # minitape without the Vector API kernels
+#   LOGITS=leaf bench/crossentropy-vs-pytorch.sh     # minitape's logits a fresh leaf each step (see CrossEntropyTiming)
 #
 # Needs bench/target/benchmarks.jar:
 #   mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
 # PyTorch runs at its best: intra-op threads = the thread count (torch.set_num_threads), OMP_NUM_THREADS=1
 # OPENBLAS_NUM_THREADS=2 so nothing oversubscribes, and a warm heap (MALLOC_MMAP_MAX_=0, no trimming),
-# so its freed N×V buffers are reused without page faults as the JVM reuses its heap.
+# so its freed N×V buffers are reused without page faults; the JVM gets the same warm heap from
+# -XX:+AlwaysPreTouch (else each step's fresh gradient lands on heap pages never touched before, at ~2.6 µs
+# a page, until the whole heap has been used once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,19 +27,22 @@ ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-5}
 REPEAT=${REPEAT:-15}
 SIGMA=${SIGMA:-1}
+LOGITS=${LOGITS:-intermediate}
 JAR=${JAR:-bench/target/benchmarks.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
 HEAP=${HEAP:-8g}
+JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}     # the Vector API kernels (README: "Speed")
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "# N=$N V=$V sigma=$SIGMA rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# minitape JVM options: ${JAVA_OPTS:-(none)}; logits: $LOGITS"
 for t in $THREADS; do
     for ((r = 1; r <= ROUNDS; r++)); do
-        java -Xms$HEAP -Xmx$HEAP -cp "$JAR" dev.minitape.bench.CrossEntropyTiming \
-            --n "$N" --v "$V" --threads "$t" --warmup "$WARMUP" --repeat "$REPEAT" --sigma "$SIGMA" | tee -a "$out"
+        java $JAVA_OPTS -XX:+AlwaysPreTouch -Xms$HEAP -Xmx$HEAP -cp "$JAR" dev.minitape.bench.CrossEntropyTiming \
+            --n "$N" --v "$V" --threads "$t" --warmup "$WARMUP" --repeat "$REPEAT" --sigma "$SIGMA" --logits "$LOGITS" | tee -a "$out"
         OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 \
             "$PYTHON" bench/pytorch/crossentropy.py \
             --n "$N" --v "$V" --threads "$t" --warmup "$WARMUP" --repeat "$REPEAT" --sigma "$SIGMA" | tee -a "$out"

@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Wall-clock timing of cross-entropy forward + backward at (N, V), the same work as {@link CrossEntropyBench}
@@ -15,11 +16,20 @@ import java.util.Random;
  * them side by side:
  * <pre>
  *   java -Xms8g -Xmx8g -cp bench/target/benchmarks.jar dev.minitape.bench.CrossEntropyTiming \
- *       --n 4096 --v 32768 --threads 2 --warmup 5 --repeat 15 [--sigma 1]
- *   → minitape v=32768 n=4096 threads=2 sigma=1.0 repeat=15 median_ms=... min_ms=... max_ms=... loss=...
+ *       --n 4096 --v 32768 --threads 2 --warmup 5 --repeat 15 [--sigma 1] [--logits intermediate|leaf|accumulate]
+ *   → minitape v=32768 n=4096 threads=2 sigma=1.0 repeat=15 median_ms=... min_ms=... max_ms=... loss=... logits=...
  * </pre>
- * The logits (normal samples, standard deviation sigma) and targets are seeded; the logits' gradient buffer is
- * allocated by the first (warm-up) backward and accumulated into afterwards. main_thread_cpu_median_ms is the
+ * The logits (normal samples, standard deviation sigma) and targets are seeded. Each step's logits start
+ * without a gradient, as the PyTorch script's after {@code logits.grad = None}, so the backward hands the
+ * forward's gradient over. How they are made decides what happens to that buffer next:
+ * <ul>
+ *   <li>intermediate (default): the output of a recorded op, as a model's head makes them (its backward, here
+ *       empty, would consume the gradient); freeing it returns the buffer to the loss for the next step;</li>
+ *   <li>leaf: a fresh leaf tensor over the same values each step; it keeps the buffer, so every step allocates
+ *       (and the JVM zeroes) a new n×V array;</li>
+ *   <li>accumulate: one leaf whose gradient buffer, allocated by the first step, is added into afterwards.</li>
+ * </ul>
+ * main_thread_cpu_median_ms is the
  * CPU time of the calling thread (all of the work when threads = 1), less sensitive than wall time to other
  * processes on a shared machine. Rows whose logits span less than
  * about 10.4 (sigma = 1 at V = 32768 spans about 9) let Exp skip its high-bit pass; sigma = 4 shows the general
@@ -31,6 +41,7 @@ public final class CrossEntropyTiming {
     public static void main(String[] args) {
         int n = 4096, v = 32768, threads = Parallel.threads(), warmup = 5, repeat = 15;
         double sigma = 1;
+        String mode = "intermediate";
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -40,12 +51,21 @@ public final class CrossEntropyTiming {
                 case "--warmup" -> warmup = Integer.parseInt(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
                 case "--sigma" -> sigma = Double.parseDouble(value);
+                case "--logits" -> mode = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (expected --n, --v, --threads, --warmup, --repeat, --sigma)");
+                        + " (expected --n, --v, --threads, --warmup, --repeat, --sigma, --logits)");
             }
         }
         Parallel.setThreads(threads);
-        Tensor logits = logits(n, v, sigma, 42).requiresGrad(true);
+        Tensor z = logits(n, v, sigma, 42);
+        int[] shape = z.shape();
+        Tensor source = new Tensor(new float[1], 1).requiresGrad(true);
+        Supplier<Tensor> logits = switch (mode) {
+            case "intermediate" -> () -> Tape.record("logits", new Tensor(z.data(), shape), dy -> {}, source);
+            case "leaf" -> () -> new Tensor(z.data(), shape).requiresGrad(true);
+            case "accumulate" -> () -> z.requiresGrad(true);
+            default -> throw new IllegalArgumentException("--logits " + mode + ": expected intermediate, leaf or accumulate");
+        };
         int[] targets = targets(n, v, 7);
         CrossEntropy ce = CrossEntropy.builder().build();
         float loss = 0;
@@ -62,8 +82,8 @@ public final class CrossEntropyTiming {
         }
         Arrays.sort(ms);
         System.out.printf("minitape v=%d n=%d threads=%d sigma=%s repeat=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f "
-                        + "main_thread_cpu_median_ms=%.1f loss=%.6f%n",
-                v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss);
+                        + "main_thread_cpu_median_ms=%.1f loss=%.6f logits=%s%n",
+                v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss, mode);
     }
 
     static double median(double[] x) {
@@ -73,9 +93,9 @@ public final class CrossEntropyTiming {
         return k % 2 == 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
     }
 
-    static float step(CrossEntropy ce, Tensor logits, int[] targets) {
+    static float step(CrossEntropy ce, Supplier<Tensor> logits, int[] targets) {
         try (Tape tape = Tape.start()) {
-            Tensor loss = ce.apply(logits, targets);
+            Tensor loss = ce.apply(logits.get(), targets);
             loss.backward();
             return loss.item();
         }
