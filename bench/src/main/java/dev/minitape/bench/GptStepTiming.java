@@ -106,7 +106,7 @@ public final class GptStepTiming {
         for (int i = 0; i < y.length; i++) y[i] = (i + 1) % t == 0 ? data.nextInt(v) : x[i + 1];
         optimizer.zeroGrad();
         float loss;
-        try (Tape tape = Tape.start()) {
+        try (Tape tape = Tape.startReusingBuffers()) {
             Tensor l = ce.apply(model.forward(x, b, t), y);
             loss = l.item();
             l.backward();

@@ -146,7 +146,8 @@ public final class CrossEntropy {
     private Output run(Tensor logits, Geometry geo, Targets targets, float[] rowWeight, boolean[] kept) {
         int n = geo.rows, v = geo.v;
         float[] scale = geo.rowScales(reduction, rowWeight, kept);
-        float[] loss = new float[n], lse = new float[n], rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
+        float[] loss = Tape.outputBuffer(n, logits), lse = Tape.outputBuffer(n, logits), rowMax = Tape.outputBuffer(n, logits);
+        float[] rowMin = Tape.outputBuffer(n, logits), rowCoef = Tape.outputBuffer(n, logits);
         int[] argmax = new int[n];
         // The forward computes the gradient itself (one exponential per logit, not two) when there will be a backward.
         boolean backward = Tape.isRecording() && logits.requiresGrad() && CrossEntropyKernel.keepsGradient(v);

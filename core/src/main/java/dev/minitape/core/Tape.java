@@ -1,7 +1,10 @@
 package dev.minitape.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The record of a forward pass. Ops on tensors that require grad append one entry each (their output,
@@ -43,16 +46,72 @@ public final class Tape implements AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private boolean closed;
     private ReplayListener listener;
+    /** Where op outputs and intermediate gradients come from and go back to; null: fresh arrays. */
+    private final BufferPool pool;
+    private final List<float[]> lentOutputs = new ArrayList<>();
+    private final Set<float[]> lentGradients = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long lentFloats;
 
-    private Tape(Tape outer) {
+    private Tape(Tape outer, BufferPool pool) {
         this.outer = outer;
+        this.pool = pool;
     }
 
     /** Starts recording on this thread; close the returned tape (try-with-resources) to stop. */
     public static Tape start() {
-        Tape tape = new Tape(CURRENT.get());
+        return push(new Tape(CURRENT.get(), null));
+    }
+
+    /**
+     * {@link #start()} for a training step: the outputs of recorded ops and the gradients of intermediates
+     * are lent from this thread's pool of arrays, the gradients go back as soon as backward has passed them
+     * on, the outputs when the tape closes. A loop whose steps repeat their shapes then allocates nothing
+     * proportional to its activations after the first step. The price: no tensor computed on this tape may
+     * be used after it closes (read {@code loss.item()} inside the block); leaves and their gradients
+     * (parameters) are not affected.
+     */
+    public static Tape startReusingBuffers() {
+        return push(new Tape(CURRENT.get(), BufferPool.ofThisThread()));
+    }
+
+    private static Tape push(Tape tape) {
         CURRENT.set(tape);
         return tape;
+    }
+
+    /**
+     * An array of n zeros for an op's output (or what its backward keeps) computed from {@code inputs}:
+     * lent by the current tape when it reuses buffers and records this op (an input requires grad), else
+     * new. Ops call this instead of {@code new float[n]}.
+     */
+    public static float[] outputBuffer(int n, Tensor... inputs) {
+        Tape tape = CURRENT.get();
+        if (tape == null || tape.pool == null || PAUSED.get()[0] != 0 || !anyRequiresGrad(inputs)) return new float[n];
+        float[] a = tape.pool.zeros(n);
+        tape.lentOutputs.add(a);
+        tape.lentFloats += n;
+        return a;
+    }
+
+    private static boolean anyRequiresGrad(Tensor[] inputs) {
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad()) return true;
+        }
+        return false;
+    }
+
+    /** Zeros for the gradient of an intermediate recorded on this tape: lent when the tape reuses buffers. */
+    float[] gradientBuffer(int n) {
+        if (pool == null || closed) return new float[n];
+        float[] g = pool.zeros(n);
+        lentGradients.add(g);
+        lentFloats += n;
+        return g;
+    }
+
+    /** Takes back a gradient buffer this tape lent (others are left to the GC). */
+    void returnGradient(float[] g) {
+        if (lentGradients.remove(g)) pool.giveBack(g);
     }
 
     /** Pauses recording on this thread until the returned scope closes (evaluation, sampling, updates). */
@@ -177,6 +236,13 @@ public final class Tape implements AutoCloseable {
         if (closed) return;
         closed = true;
         entries.clear();
+        if (pool != null) {
+            lentOutputs.forEach(pool::giveBack);
+            lentGradients.forEach(pool::giveBack);
+            lentOutputs.clear();
+            lentGradients.clear();
+            pool.trim(lentFloats);
+        }
         if (CURRENT.get() == this) {
             CURRENT.set(outer);
         } else if (Thread.currentThread() == owner) {

@@ -175,7 +175,7 @@ public class Tensor {
 
     /** The gradient buffer, allocated as zeros on first use; backward closures add into it. */
     public float[] gradData() {
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = tape != null ? tape.gradientBuffer(data.length) : new float[data.length];
         return grad;
     }
 
@@ -241,7 +241,11 @@ public class Tensor {
     /** Frees an intermediate's gradient once it has flowed to the inputs (PyTorch keeps only leaves'). */
     void releaseIntermediateGrad() {
         if (retainGrad) return;
-        if (gradRecycler != null && grad != null) gradRecycler.accept(grad);
+        if (gradRecycler != null && grad != null) {
+            gradRecycler.accept(grad);
+        } else if (grad != null) {
+            tape.returnGradient(grad);
+        }
         gradRecycler = null;
         grad = null;
     }

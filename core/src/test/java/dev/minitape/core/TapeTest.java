@@ -205,4 +205,34 @@ class TapeTest {
         }
         assertEquals(java.util.List.of("1 sum dy=[1.0] -> [1.0, 1.0]", "0 mulScalar dy=[1.0, 1.0] -> [3.0, 3.0]"), steps);
     }
+
+    @Test
+    void aTapeThatReusesBuffersLendsOutputsAgainNextStepButNotWhatNeedsNoGradient() {
+        Tensor x = leaf(0.5f, -1f, 2f), constant = Tensor.of(new float[] {1f, 2f, 3f}, 3);
+        java.util.Set<float[]> lent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Tensor table;
+        try (Tape tape = Tape.startReusingBuffers()) {
+            Tensor h = x.mul(3f).retainGrad();                         // the only arrays of 3 floats: h and its gradient
+            table = constant.mul(10f);                                 // no input requires grad: not lent
+            h.sum().backward();
+            lent.add(h.data());
+            lent.add(h.grad().data());
+            assertArrayEquals(new float[] {3f, 3f, 3f}, x.grad().toArray(), 0f);
+        }
+        float[] again;
+        try (Tape tape = Tape.startReusingBuffers()) {
+            Tensor h = x.mul(2f);
+            again = h.data();
+            h.sum().backward();
+        }
+        assertTrue(lent.contains(again), "the second step's output is one of the first step's arrays");
+        assertArrayEquals(new float[] {1f, -2f, 4f}, x.mul(2f).toArray(), 0f);
+        assertArrayEquals(new float[] {5f, 5f, 5f}, x.grad().toArray(), 0f);  // the leaf's gradient accumulates as ever
+        assertArrayEquals(new float[] {10f, 20f, 30f}, table.toArray(), 0f);
+        float[] fresh;
+        try (Tape tape = Tape.start()) {
+            fresh = x.mul(3f).data();
+        }
+        assertFalse(lent.contains(fresh), "a plain tape allocates");
+    }
 }

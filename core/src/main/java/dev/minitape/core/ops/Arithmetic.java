@@ -16,7 +16,7 @@ public final class Arithmetic {
     /** y = a + b      da += dy      db += dy */
     public static Tensor add(Tensor a, Tensor b) {
         Pair p = Pair.of("add", a, b);
-        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] + z[bi + i * bs];
         });
@@ -29,7 +29,7 @@ public final class Arithmetic {
     /** y = a − b      da += dy      db −= dy */
     public static Tensor sub(Tensor a, Tensor b) {
         Pair p = Pair.of("sub", a, b);
-        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] - z[bi + i * bs];
         });
@@ -47,7 +47,7 @@ public final class Arithmetic {
     /** y = a·b      da += dy·b      db += dy·a */
     public static Tensor mul(Tensor a, Tensor b) {
         Pair p = Pair.of("mul", a, b);
-        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] * z[bi + i * bs];
         });
@@ -70,7 +70,7 @@ public final class Arithmetic {
     /** y = a / b      da += dy / b      db −= dy·a / b² */
     public static Tensor div(Tensor a, Tensor b) {
         Pair p = Pair.of("div", a, b);
-        float[] x = a.data(), z = b.data(), y = new float[Shape.numel(p.shape)];
+        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] / z[bi + i * bs];
         });
@@ -95,7 +95,7 @@ public final class Arithmetic {
 
     /** y = x + c      dx += dy */
     public static Tensor addScalar(Tensor x, float c) {
-        float[] xs = x.data(), y = new float[xs.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] + c;
         return Tape.record("addScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -105,7 +105,7 @@ public final class Arithmetic {
 
     /** y = c·x      dx += c·dy */
     public static Tensor mulScalar(Tensor x, float c) {
-        float[] xs = x.data(), y = new float[xs.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] * c;
         return Tape.record("mulScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -115,7 +115,7 @@ public final class Arithmetic {
 
     /** y = x^e      dx += e·x^(e−1)·dy */
     public static Tensor pow(Tensor x, float e) {
-        float[] xs = x.data(), y = new float[xs.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.pow(xs[i], e);
         return Tape.record("pow", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();

@@ -34,7 +34,7 @@ public final class Attention {
         }
         Rows qr = new Rows(q.data(), qCol, q.size(2)), kr = new Rows(k.data(), kCol, k.size(2)), vr = new Rows(v.data(), vCol, v.size(2));
         float scale = (float) (1 / Math.sqrt(hd));
-        float[] y = new float[b * t * dim], p = new float[b * heads * t * s];
+        float[] y = Tape.outputBuffer(b * t * dim, q, k, v), p = Tape.outputBuffer(b * heads * t * s, q, k, v);
         float[] pad = keyPadding == null ? null : keyPadding.data();
         AttentionKernel.forward(y, p, qr, kr, vr, b, t, s, heads, hd, past, causal, pad, scale);
         return Tape.record("attention", new Tensor(y, b, t, dim), dy -> AttentionKernel.backward(

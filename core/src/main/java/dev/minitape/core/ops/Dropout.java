@@ -16,7 +16,7 @@ public final class Dropout {
         if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout: p must be in [0, 1], got " + p);
         if (p == 0f) return x;
         float keep = p == 1f ? 0f : 1f / (1f - p);
-        float[] xs = x.data(), y = new float[xs.length], m = new float[xs.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x), m = Tape.outputBuffer(xs.length, x);
         for (int i = 0; i < y.length; i++) {
             m[i] = rng.nextFloat() < p ? 0f : keep;
             y[i] = xs[i] * m[i];

@@ -59,7 +59,7 @@ public final class Index {
         int k = index.length;
         int[] yShape = shape.clone();
         yShape[d] = k;
-        float[] xs = x.data(), y = new float[outer * k * inner];
+        float[] xs = x.data(), y = Tape.outputBuffer(outer * k * inner, x);
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < k; j++) System.arraycopy(xs, (o * len + index[j]) * inner, y, (o * k + j) * inner, inner);
         }
@@ -84,7 +84,7 @@ public final class Index {
             throw new IllegalArgumentException("embedding: weight must be (V, C), got " + Shape.str(weight.shape()));
         }
         int v = weight.size(0), c = weight.size(1);
-        float[] w = weight.data(), y = new float[ids.length * c];
+        float[] w = weight.data(), y = Tape.outputBuffer(ids.length * c, weight);
         for (int j = 0; j < ids.length; j++) {
             if (ids[j] < 0 || ids[j] >= v) {
                 throw new IllegalArgumentException("embedding: id " + ids[j] + " at position " + j
@@ -104,7 +104,7 @@ public final class Index {
 
     /** y[j] = x[src[j]]      dx[src[j]] += dy[j] */
     private static Tensor readAt(String op, Tensor x, int[] src, int[] yShape) {
-        float[] xs = x.data(), y = new float[src.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(src.length, x);
         for (int j = 0; j < src.length; j++) y[j] = xs[src[j]];
         return Tape.record(op, new Tensor(y, yShape), dy -> {
             float[] dx = x.gradData();
@@ -129,7 +129,7 @@ public final class Index {
                 (o, ai, as, bi, bs, n) -> {
                     for (int i = 0; i < n; i++) filled[o + i] = m[bi + i * bs] != 0f;
                 });
-        float[] xs = x.data(), y = new float[xs.length];
+        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = filled[i] ? value : xs[i];
         return Tape.record("maskedFill", new Tensor(y, shape), dy -> {
             float[] dx = x.gradData();

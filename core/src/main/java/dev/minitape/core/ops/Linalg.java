@@ -30,7 +30,7 @@ public final class Linalg {
         int[] yShape = Arrays.copyOf(bt.shape, bt.shape.length + 2);
         yShape[yShape.length - 2] = m;
         yShape[yShape.length - 1] = n;
-        float[] y = new float[bt.count * m * n];
+        float[] y = Tape.outputBuffer(bt.count * m * n, a, b);
         Matmul.nn(y, bt.yOff, a.data(), bt.aOff, b.data(), bt.bOff, m, k, n);
         return Tape.record("matmul", new Tensor(y, yShape), dy -> {
             if (a.requiresGrad()) {
@@ -63,7 +63,7 @@ public final class Linalg {
                     + ws[0] + " outputs");
         }
         int in = ws[1], out = ws[0], n = x.numel() / Math.max(1, in);
-        float[] y = new float[n * out];
+        float[] y = Tape.outputBuffer(n * out, x, w, b);
         if (b != null) for (int r = 0; r < n; r++) System.arraycopy(b.data(), 0, y, r * out, out);
         Matmul.nt(y, 0, x.data(), 0, w.data(), 0, n, in, out);
         int[] yShape = xs.clone();

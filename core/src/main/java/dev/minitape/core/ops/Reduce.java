@@ -49,7 +49,7 @@ public final class Reduce {
         int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
         if (mean && len == 0) throw new IllegalArgumentException(op + ": dim " + dim + " of shape " + Shape.str(shape) + " is empty");
         double scale = mean ? 1.0 / len : 1.0;
-        float[] xs = x.data(), y = new float[outer * inner];
+        float[] xs = x.data(), y = Tape.outputBuffer(outer * inner, x);
         double[] acc = new double[inner];
         for (int o = 0; o < outer; o++) {
             java.util.Arrays.fill(acc, 0.0);
@@ -94,7 +94,7 @@ public final class Reduce {
         int d = Shape.dim("max", dim, shape.length);
         int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
         if (len == 0) throw new IllegalArgumentException("max: dim " + dim + " of shape " + Shape.str(shape) + " is empty");
-        float[] xs = x.data(), y = new float[outer * inner];
+        float[] xs = x.data(), y = Tape.outputBuffer(outer * inner, x);
         int[] arg = new int[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {

@@ -66,7 +66,7 @@ public final class Reshape {
             yShape[i] = xShape[perm[i]];
             readStrides[i] = xStrides[perm[i]];
         }
-        float[] y = new float[x.numel()];
+        float[] y = Tape.outputBuffer(x.numel(), x);
         copyStrided(y, x.data(), yShape, readStrides, false);
         return Tape.record("permute", new Tensor(y, yShape), dy -> copyStrided(dy, x.gradData(), yShape, readStrides, true), x);
     }
@@ -104,7 +104,7 @@ public final class Reshape {
         int outer = Shape.outer(shape, d), inner = Shape.inner(shape, d), len = end - start;
         int[] yShape = shape.clone();
         yShape[d] = len;
-        float[] xs = x.data(), y = new float[outer * len * inner];
+        float[] xs = x.data(), y = Tape.outputBuffer(outer * len * inner, x);
         for (int o = 0; o < outer; o++) {
             System.arraycopy(xs, (o * shape[d] + start) * inner, y, o * len * inner, len * inner);
         }
@@ -137,7 +137,7 @@ public final class Reshape {
         int outer = Shape.outer(first, d), inner = Shape.inner(first, d);
         int[] yShape = first.clone();
         yShape[d] = total;
-        float[] y = new float[outer * total * inner];
+        float[] y = Tape.outputBuffer(outer * total * inner, parts);
         int[] offsets = new int[parts.length];
         for (int p = 0, off = 0; p < parts.length; p++) {
             offsets[p] = off;

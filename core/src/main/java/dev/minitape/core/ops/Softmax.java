@@ -23,7 +23,7 @@ public final class Softmax {
         int[] shape = x.shape();
         int d = Shape.dim(op, dim, shape.length);
         int outer = Shape.outer(shape, d), len = shape[d], inner = Shape.inner(shape, d);
-        float[] y = new float[x.numel()];
+        float[] y = Tape.outputBuffer(x.numel(), x);
         SoftmaxKernel.forward(y, x.data(), outer, len, inner, log);
         return Tape.record(op, new Tensor(y, shape),
                 dy -> SoftmaxKernel.backward(x.gradData(), dy, y, outer, len, inner, log), x);

@@ -68,7 +68,7 @@ public final class Seq2SeqTrainer {
             CopyTask.Batch b = task.trainBatch(batchSize, rng);
             optimizer.zeroGrad();
             float l;
-            try (Tape tape = Tape.start()) {
+            try (Tape tape = Tape.startReusingBuffers()) {
                 Tensor logits = model.forward(b.src(), b.srcLen(), b.tgtIn(), b.tgtLen(), b.size());
                 Tensor value = loss.apply(logits, b.tgtOut());
                 l = value.item();

@@ -120,7 +120,7 @@ public final class Trainer {
             Batch batch = data.trainBatch(b, t, batchRng);
             // forward and backward
             optimizer.zeroGrad();
-            try (Tape tape = Tape.start()) {
+            try (Tape tape = Tape.startReusingBuffers()) {
                 Tensor l = trainLoss.apply(model.forward(batch.x(), b, t), batch.y());
                 loss = l.item();
                 if (!Double.isFinite(loss)) {
