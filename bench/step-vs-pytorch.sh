@@ -7,7 +7,7 @@
 #
 #   bench/step-vs-pytorch.sh                                   # S M L, threads 1 2, 3 rounds
 #   CONFIGS=M THREADS=2 ROUNDS=5 bench/step-vs-pytorch.sh
-#   JAVA_OPTS= bench/step-vs-pytorch.sh                        # minitape without the Vector API kernel
+#   JAVA_OPTS= bench/step-vs-pytorch.sh                        # minitape on a stock JVM's defaults
 #
 # Needs bench/target/benchmarks.jar: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
 # PyTorch at its best here (issue 7): torch's own pool at the thread count, OpenMP threads that sleep when
@@ -23,7 +23,9 @@ REPEAT=${REPEAT:-20}
 SAMPLE=${SAMPLE:-63}
 JAR=${JAR:-bench/target/benchmarks.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
-JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}     # the Vector API matmul kernel (README: "Speed")
+# the Vector API kernels, and a small heap (README: "Speed"): a step that reuses its buffers allocates ~0.3 MB,
+# so the serial collector with a 64 MB young generation suffices, and the RSS stays near the live data
+JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
