@@ -1,10 +1,10 @@
 package dev.minitape.bench;
 
 import dev.minitape.core.CrossEntropy;
-import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import dev.minitape.core.kernels.Parallel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,20 +18,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code F.cross_entropy} forward + backward at (4096, V): under a Tape, logits.requiresGrad(true), then
- * {@code loss.backward()}. The logits tensor is allocated once per trial (normal samples, seed 42) with random
- * targets (seed 7); its gradient buffer is allocated by the first backward and then accumulated into, as a
- * training step does between zeroGrad calls (zeroing is not timed). The PyTorch side sets
- * {@code logits.grad = None} instead, its cheapest equivalent (bench/pytorch/crossentropy.py).
+ * {@code F.cross_entropy} forward + backward at (4096, V) under a Tape, then {@code loss.backward()}: the same
+ * step as {@link CrossEntropyTiming}, with logits made as {@code mode} says (default: an intermediate, as a
+ * model's head makes them; see CrossEntropyTiming). The values are normal samples (seed 42), the targets
+ * uniform (seed 7). The forked JVM pre-touches its heap (a warm heap, as the PyTorch script's).
  * <pre>
- *   java -Xmx8g -jar bench/target/benchmarks.jar CrossEntropyBench
+ *   java -jar bench/target/benchmarks.jar CrossEntropyBench -jvmArgsAppend "--add-modules jdk.incubator.vector"
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class CrossEntropyBench {
     @Param({"65", "4096", "32768"})
@@ -44,25 +43,25 @@ public class CrossEntropyBench {
     @Param({"1"})
     public double sigma;
 
+    /** How the logits are made: intermediate, leaf or accumulate (CrossEntropyTiming's --logits). */
+    @Param({"intermediate"})
+    public String mode;
+
     public int n = 4096;
 
-    Tensor logits;
+    Supplier<Tensor> logits;
     int[] targets;
     final CrossEntropy ce = CrossEntropy.builder().build();
 
     @Setup
     public void setup() {
         Parallel.setThreads(threads);
-        logits = CrossEntropyTiming.logits(n, v, sigma, 42).requiresGrad(true);
+        logits = CrossEntropyTiming.logitsSource(mode, CrossEntropyTiming.logits(n, v, sigma, 42));
         targets = CrossEntropyTiming.targets(n, v, 7);
     }
 
     @Benchmark
     public float forwardBackward() {
-        try (Tape tape = Tape.start()) {
-            Tensor loss = ce.apply(logits, targets);
-            loss.backward();
-            return loss.item();
-        }
+        return CrossEntropyTiming.step(ce, logits, targets);
     }
 }

@@ -57,15 +57,7 @@ public final class CrossEntropyTiming {
             }
         }
         Parallel.setThreads(threads);
-        Tensor z = logits(n, v, sigma, 42);
-        int[] shape = z.shape();
-        Tensor source = new Tensor(new float[1], 1).requiresGrad(true);
-        Supplier<Tensor> logits = switch (mode) {
-            case "intermediate" -> () -> Tape.record("logits", new Tensor(z.data(), shape), dy -> {}, source);
-            case "leaf" -> () -> new Tensor(z.data(), shape).requiresGrad(true);
-            case "accumulate" -> () -> z.requiresGrad(true);
-            default -> throw new IllegalArgumentException("--logits " + mode + ": expected intermediate, leaf or accumulate");
-        };
+        Supplier<Tensor> logits = logitsSource(mode, logits(n, v, sigma, 42));
         int[] targets = targets(n, v, 7);
         CrossEntropy ce = CrossEntropy.builder().build();
         float loss = 0;
@@ -84,6 +76,21 @@ public final class CrossEntropyTiming {
         System.out.printf("minitape v=%d n=%d threads=%d sigma=%s repeat=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f "
                         + "main_thread_cpu_median_ms=%.1f loss=%.6f logits=%s%n",
                 v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss, mode);
+    }
+
+    /**
+     * Each call's logits over z's values, made as {@code mode} says (see the class comment): "intermediate",
+     * "leaf" or "accumulate". Call it inside the step's tape (an intermediate is the output of a recorded op).
+     */
+    static Supplier<Tensor> logitsSource(String mode, Tensor z) {
+        int[] shape = z.shape();
+        Tensor source = new Tensor(new float[1], 1).requiresGrad(true);
+        return switch (mode) {
+            case "intermediate" -> () -> Tape.record("logits", new Tensor(z.data(), shape), dy -> {}, source);
+            case "leaf" -> () -> new Tensor(z.data(), shape).requiresGrad(true);
+            case "accumulate" -> () -> z.requiresGrad(true);
+            default -> throw new IllegalArgumentException("--logits " + mode + ": expected intermediate, leaf or accumulate");
+        };
     }
 
     static double median(double[] x) {
