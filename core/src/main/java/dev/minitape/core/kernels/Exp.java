@@ -55,12 +55,13 @@ public final class Exp {
         return len >= 8 * 1024 ? 1024 : 512;
     }
 
-    private static final float LOWEST = -104f;
-    private static final float LOG2E = 1.44269504f;
-    private static final float ROUND = 12582912f;                 // 1.5·2^23
-    private static final float LN2_HI = 0.693145751953125f;       // 15 significant bits: k·LN2_HI is exact
-    private static final float LN2_LO = 1.42860677e-6f;           // ln 2 − LN2_HI
-    private static final float C6 = 0.0013814599951729178f, C5 = 0.008368710055947304f,
+    // the reduction and the polynomial, shared with VectorExp
+    static final float LOWEST = -104f;
+    static final float LOG2E = 1.44269504f;
+    static final float ROUND = 12582912f;                         // 1.5·2^23
+    static final float LN2_HI = 0.693145751953125f;               // 15 significant bits: k·LN2_HI is exact
+    static final float LN2_LO = 1.42860677e-6f;                   // ln 2 − LN2_HI
+    static final float C6 = 0.0013814599951729178f, C5 = 0.008368710055947304f,
             C4 = 0.04166838899254799f, C3 = 0.1666652113199234f, C2 = 0.4999999403953552f;
 
     /** Per-thread scratch: the input block, the result block, the exponents, and the sum lanes. */

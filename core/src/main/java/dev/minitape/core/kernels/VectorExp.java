@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   q = p(r) as in Exp,   e^t = (q · 2^(k+64)) · 2^−64      (the first product is exact, the second rounds once)
  * </pre>
  * That is q·2^k rounded once, the value of every {@link Exp} path; results with k ≤ −128 flush to zero as
- * Exp's bit 7 does (a NaN argument stays NaN). So the bits are Exp's (ExpTest compares the two over a sweep of floats), and the sums
- * keep Exp's lanes: element j of a block adds into lane j with the same Kahan steps.
+ * Exp's bit 7 does (a NaN argument stays NaN). So the bits are Exp's (ExpTest compares the two over a sweep
+ * of floats), and the sums keep Exp's lanes: element j of a block adds into lane j with the same Kahan steps.
  */
 final class VectorExp {
     private VectorExp() {}
@@ -23,13 +23,9 @@ final class VectorExp {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private static final float LOWEST = -104f;
-    private static final float LOG2E = 1.44269504f;
-    private static final float ROUND = 12582912f;                 // 1.5·2^23
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.42860677e-6f;
-    private static final float C6 = 0.0013814599951729178f, C5 = 0.008368710055947304f,
-            C4 = 0.04166838899254799f, C3 = 0.1666652113199234f, C2 = 0.4999999403953552f;
+    private static final float LOWEST = Exp.LOWEST, LOG2E = Exp.LOG2E, ROUND = Exp.ROUND;
+    private static final float LN2_HI = Exp.LN2_HI, LN2_LO = Exp.LN2_LO;
+    private static final float C6 = Exp.C6, C5 = Exp.C5, C4 = Exp.C4, C3 = Exp.C3, C2 = Exp.C2;
     private static final float TWO_TO_MINUS_64 = 0x1p-64f;
 
     /** out[i] = e^(in[i] − shift) for i in [0, n): Exp.block's bits on any path. */
