@@ -97,7 +97,9 @@ public final class Matmul {
 
     /**
      * C_t += A_t · B_t for every batch entry t, with A(i, p) = a[aOff[t] + i·ars + p·aps] and
-     * B(p, j) = b[bOff[t] + p·brs + j·bcs]. Threads split the batch's rows of C into contiguous ranges.
+     * B(p, j) = b[bOff[t] + p·brs + j·bcs]. Threads split the batch's rows of C into contiguous ranges, or,
+     * for one product with fewer rows than columns (a weight's gradient: out × in from a long k), its
+     * columns: every thread packs the B panels of its own columns, where a row split had each pack all of B.
      */
     private static void run(float[] c, int[] cOff, float[] a, int[] aOff, int ars, int aps,
                             float[] b, int[] bOff, int brs, int bcs, int m, int k, int n) {
@@ -106,6 +108,11 @@ public final class Matmul {
                     + cOff.length + ", " + aOff.length + ", " + bOff.length + "; expected equal lengths");
         }
         if (m == 0 || k == 0 || n == 0) return;
+        if (cOff.length == 1 && m < n) {
+            View cv = new View(c, cOff[0], n, 1), av = new View(a, aOff[0], ars, aps), bv = new View(b, bOff[0], brs, bcs);
+            Parallel.forRange(n, rowsPerTask(k, m), (from, to) -> block(WORKSPACE.get(), cv, av, bv, k, 0, m, from, to));
+            return;
+        }
         Parallel.forRange(cOff.length * m, rowsPerTask(k, n), (from, to) -> {
             Workspace ws = WORKSPACE.get();
             for (int r = from; r < to; ) {
