@@ -85,19 +85,12 @@ public final class Tape implements AutoCloseable {
      * new. Ops call this instead of {@code new float[n]}.
      */
     public static float[] outputBuffer(int n, Tensor... inputs) {
-        Tape tape = CURRENT.get();
-        if (tape == null || tape.pool == null || PAUSED.get()[0] != 0 || !anyRequiresGrad(inputs)) return new float[n];
+        Tape tape = recordingTape(inputs);
+        if (tape == null || tape.pool == null) return new float[n];
         float[] a = tape.pool.zeros(n);
         tape.lentOutputs.add(a);
         tape.lentFloats += n;
         return a;
-    }
-
-    private static boolean anyRequiresGrad(Tensor[] inputs) {
-        for (Tensor in : inputs) {
-            if (in != null && in.requiresGrad()) return true;
-        }
-        return false;
     }
 
     /** Zeros for the gradient of an intermediate recorded on this tape: lent when the tape reuses buffers. */
@@ -131,16 +124,21 @@ public final class Tape implements AutoCloseable {
      * of {@code out}. Otherwise nothing is recorded. Returns {@code out} either way.
      */
     public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
-        Tape tape = CURRENT.get();
-        if (tape == null || PAUSED.get()[0] != 0) return out;
-        for (Tensor in : inputs) {
-            if (in != null && in.requiresGrad()) {
-                out.recordedOn(tape, tape.entries.size());
-                tape.entries.add(new Entry(op, out, inputs, backward));
-                return out;
-            }
-        }
+        Tape tape = recordingTape(inputs);
+        if (tape == null) return out;
+        out.recordedOn(tape, tape.entries.size());
+        tape.entries.add(new Entry(op, out, inputs, backward));
         return out;
+    }
+
+    /** The tape that records an op on {@code inputs}: the current one, if recording and an input requires grad. */
+    private static Tape recordingTape(Tensor[] inputs) {
+        Tape tape = CURRENT.get();
+        if (tape == null || PAUSED.get()[0] != 0) return null;
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad()) return tape;
+        }
+        return null;
     }
 
     /** Calls {@code l} after each op's backward step from now on (null to stop). */

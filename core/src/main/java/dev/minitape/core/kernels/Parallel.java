@@ -26,7 +26,7 @@ public final class Parallel {
     private static final long SPIN_NANOS = 200_000;
 
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
-    private static Team team;
+    private static volatile Team team;
 
     private Parallel() {}
 
@@ -77,7 +77,13 @@ public final class Parallel {
         }
     }
 
-    private static synchronized Team team() {
+    /** The kernel threads, started on first use; every parallel loop asks, so the common case takes no lock. */
+    private static Team team() {
+        Team t = team;
+        return t != null ? t : startTeam();
+    }
+
+    private static synchronized Team startTeam() {
         if (team == null && threads > 1) team = new Team(threads - 1);
         return team;
     }

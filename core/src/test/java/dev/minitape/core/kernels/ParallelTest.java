@@ -10,12 +10,21 @@ import org.junit.jupiter.api.Test;
 /** The loop runner: every index once, failures reach the caller, nested loops run, the team survives. */
 class ParallelTest {
 
-    @Test
-    void everyIndexRunsOnceForAnyThreadCount() {
+    /** Runs {@code check} with the kernels on {@code threads} threads, then restores the setting. */
+    private static void withThreads(int threads, Runnable check) {
         int before = Parallel.threads();
         try {
-            for (int threads : new int[] {1, 2, 3, 4}) {
-                Parallel.setThreads(threads);
+            Parallel.setThreads(threads);
+            check.run();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void everyIndexRunsOnceForAnyThreadCount() {
+        for (int threads : new int[] {1, 2, 3, 4}) {
+            withThreads(threads, () -> {
                 for (int n : new int[] {0, 1, 2, 7, 1000}) {
                     int[] hits = new int[n];
                     for (int rep = 0; rep < 50; rep++) Parallel.forRange(n, 1, (from, to) -> {
@@ -23,19 +32,15 @@ class ParallelTest {
                     });
                     int[] fifty = new int[n];
                     java.util.Arrays.fill(fifty, 50);
-                    assertArrayEquals(fifty, hits, "threads " + threads + ", n " + n);
+                    assertArrayEquals(fifty, hits, "threads " + Parallel.threads() + ", n " + n);
                 }
-            }
-        } finally {
-            Parallel.setThreads(before);
+            });
         }
     }
 
     @Test
     void aFailureInAnyChunkReachesTheCallerAndTheThreadsCarryOn() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        withThreads(2, () -> {
             for (int failing : new int[] {0, 999}) {                 // the caller's chunk, then a kernel thread's
                 var e = assertThrows(IllegalArgumentException.class, () -> Parallel.forRange(1000, 1, (from, to) -> {
                     if (from <= failing && failing < to) throw new IllegalArgumentException("index " + failing);
@@ -45,16 +50,12 @@ class ParallelTest {
             AtomicInteger sum = new AtomicInteger();
             Parallel.forRange(1000, 1, (from, to) -> sum.addAndGet(to - from));
             assertEquals(1000, sum.get());
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
     void aLoopInsideALoopRunsOnItsCaller() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        withThreads(2, () -> {
             int[] hits = new int[100 * 100];
             Parallel.forRange(100, 1, (from, to) -> {
                 for (int r = from; r < to; r++) {
@@ -65,8 +66,6 @@ class ParallelTest {
                 }
             });
             for (int h : hits) assertEquals(1, h);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 }
