@@ -9,7 +9,6 @@ import dev.minitape.lm.train.Seq2SeqTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -53,18 +52,25 @@ final class CopyCommand implements Callable<Integer> {
             case "sort" -> CopyTask.Kind.SORT;
             default -> throw new IllegalArgumentException("--task must be copy, reverse or sort, got '" + task + "'");
         };
-        for (var o : new int[][] {{steps, 0}, {batchSize, 0}, {evalEvery, 0}, {heldOut, 0}}) {
-            if (o[0] <= 0) throw new IllegalArgumentException("sizes and counts must be positive, got " + o[0]);
-        }
+        atLeastOne("--steps", steps);
+        atLeastOne("--batch-size", batchSize);
+        atLeastOne("--eval-every", evalEvery);
+        atLeastOne("--held-out", heldOut);
+        atLeastOne("--beam", beam);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
+        if (generalizeTo != 0 && generalizeTo <= maxLen) {
+            throw new IllegalArgumentException("--generalize-to must be more than --max-len " + maxLen + " (or 0: off), got " + generalizeTo);
+        }
         CopyTask data = new CopyTask(kind, vocab, minLen, maxLen, heldOut, seed);
+        // longer sequences than any trained on, for the length-generalization figure
+        CopyTask longer = generalizeTo == 0 ? null : new CopyTask(kind, vocab, maxLen + 1, generalizeTo, heldOut, seed + 1);
         int longest = Math.max(maxLen, generalizeTo);
         Seq2SeqTransformer model = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(data.vocabSize(), dModel, nHead,
                 nLayer, nLayer, longest + 2, 0f, false), new Rng(seed));
         Files.createDirectories(out);
         Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, data, batchSize, lr, labelSmoothing, seed, out);
-        System.out.printf(Locale.ROOT, "task: %s, %d symbols, lengths %d..%d; model: %,d parameters%n", task, vocab, minLen,
-                maxLen, model.parameterCount());
+        System.out.printf(Locale.ROOT, "task: %s, %d symbols, lengths %d..%d, %d held out; model: %,d parameters%n", task,
+                vocab, minLen, maxLen, data.heldOut().size(), model.parameterCount());
 
         long started = System.nanoTime();
         int[] reached = {-1};
@@ -86,7 +92,8 @@ final class CopyCommand implements Callable<Integer> {
         System.out.println("held-out examples (source → decoded | target):");
         List<int[]> decoded = decode(model, sources.subList(0, Math.min(5, sources.size())), data.maxLen() + 2);
         for (int i = 0; i < decoded.size(); i++) {
-            System.out.println("  " + symbols(sources.get(i)) + " → " + symbols(decoded.get(i)) + " | " + symbols(trainer.expected(sources.get(i))));
+            System.out.println("  " + symbols(sources.get(i), vocab) + " → " + symbols(decoded.get(i), vocab) + " | "
+                    + symbols(trainer.expected(sources.get(i)), vocab));
         }
         if (beam > 1) acc = accuracy(trainer, model, sources, data.maxLen() + 2);
         System.out.printf(Locale.ROOT, "final (%s): held-out exact match %.4f, token accuracy %.4f; 99%% reached at step %s%s;"
@@ -95,14 +102,17 @@ final class CopyCommand implements Callable<Integer> {
                 reached[0] < 0 ? "never" : Integer.toString(reached[0]),
                 reached[0] < 0 ? "" : String.format(Locale.ROOT, " after %.2f s of training", reachedSeconds[0]),
                 seconds, trainer.trainSeconds(), trainer.evalSeconds());
-        if (generalizeTo > maxLen) {
-            CopyTask longer = new CopyTask(kind, vocab, maxLen + 1, generalizeTo, heldOut, seed + 1);
+        if (longer != null) {
             Seq2SeqTrainer.Accuracy g = accuracy(trainer, model, longer.heldOut(), generalizeTo + 2);
             System.out.printf(Locale.ROOT, "length generalization (%d..%d, never trained on): exact match %.4f, token accuracy %.4f%n",
                     maxLen + 1, generalizeTo, g.exactMatch(), g.tokenAccuracy());
         }
         System.out.println("run folder: " + out.toAbsolutePath());
         return 0;
+    }
+
+    private static void atLeastOne(String option, int value) {
+        if (value < 1) throw new IllegalArgumentException(option + " must be at least 1, got " + value);
     }
 
     private List<int[]> decode(Seq2SeqTransformer model, List<int[]> sources, int maxSteps) {
@@ -113,28 +123,25 @@ final class CopyCommand implements Callable<Integer> {
     }
 
     private Seq2SeqTrainer.Accuracy accuracy(Seq2SeqTrainer trainer, Seq2SeqTransformer model, List<int[]> sources, int maxSteps) {
-        List<int[]> outputs = decode(model, sources, maxSteps);
-        int exact = 0;
-        long right = 0, total = 0;
-        for (int i = 0; i < sources.size(); i++) {
-            int[] want = trainer.expected(sources.get(i)), got = outputs.get(i);
-            if (Arrays.equals(want, got)) exact++;
-            for (int j = 0; j < want.length; j++) if (j < got.length && got[j] == want[j]) right++;
-            total += want.length;
-        }
-        return new Seq2SeqTrainer.Accuracy((double) exact / sources.size(), (double) right / total);
+        return trainer.score(sources, decode(model, sources, maxSteps));
     }
 
-    /** Symbols as digits/letters (PAD, BOS, EOS shown as _, ^, $). */
-    private static String symbols(int[] ids) {
+    /**
+     * Symbols as one digit or letter each when there are at most 36 of them, else as numbers separated by
+     * spaces; PAD, BOS and EOS are shown as _, ^ and $.
+     */
+    static String symbols(int[] ids, int vocab) {
+        boolean oneChar = vocab <= 36;
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {
-            sb.append(switch (id) {
-                case Seq2SeqTransformer.PAD -> '_';
-                case Seq2SeqTransformer.BOS -> '^';
-                case Seq2SeqTransformer.EOS -> '$';
-                default -> Character.forDigit(id - Seq2SeqTransformer.SPECIALS, 36);
-            });
+            if (!oneChar && sb.length() > 0) sb.append(' ');
+            int symbol = id - Seq2SeqTransformer.SPECIALS;
+            switch (id) {
+                case Seq2SeqTransformer.PAD -> sb.append('_');
+                case Seq2SeqTransformer.BOS -> sb.append('^');
+                case Seq2SeqTransformer.EOS -> sb.append('$');
+                default -> sb.append(oneChar ? String.valueOf(Character.forDigit(symbol, 36)) : Integer.toString(symbol));
+            }
         }
         return sb.toString();
     }

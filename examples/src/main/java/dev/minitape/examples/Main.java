@@ -57,6 +57,9 @@ public final class Main implements Runnable {
         if (t instanceof java.nio.file.NoSuchFileException nsf) {
             m = nsf.getFile() + (nsf.getReason() == null ? " does not exist" : ": " + nsf.getReason());
         }
+        if (t instanceof java.nio.file.FileAlreadyExistsException exists) {      // from creating a run folder
+            m = exists.getFile() + " exists and is not a folder: give a folder for the run";
+        }
         if (t instanceof OutOfMemoryError) m = "out of memory: use a smaller model or batch, or give Java more (-Xmx)";
         return m.replace('\n', ' ');
     }

@@ -104,6 +104,21 @@ class CliErrorsTest {
     }
 
     @Test
+    void copyOptionsOutOfRangeAreNamed() throws IOException {
+        fails(2, "--batch-size must be at least 1, got 0", "copy", "--batch-size", "0");
+        fails(2, "--eval-every must be at least 1, got -2", "copy", "--eval-every", "-2");
+        fails(2, "--beam must be at least 1, got 0", "copy", "--beam", "0");
+        fails(2, "--task must be copy, reverse or sort", "copy", "--task", "rotate");
+        fails(2, "divisible by --n-head 3", "copy", "--n-head", "3");
+        fails(2, "--min-len <= --max-len, got 5 and 2", "copy", "--min-len", "5", "--max-len", "2");
+        fails(2, "--generalize-to must be more than --max-len 10", "copy", "--generalize-to", "8");
+        // one symbol: a single sequence of each length, none of which may be held out
+        fails(2, "use a larger --vocab or --max-len", "copy", "--vocab", "1");
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        fails(1, "not-a-folder exists and is not a folder", "copy", "--out", file.toString());
+    }
+
+    @Test
     void checkpointFoldersThatAreMissingOrOfAnotherRun() throws IOException {
         fails(1, "missing-run", "sample", "--checkpoint", tmp.resolve("missing-run").toString());
         fails(1, "missing-run", "train", "--resume", tmp.resolve("missing-run").toString());

@@ -110,7 +110,11 @@ public final class Seq2SeqTrainer {
     /** Greedy decoding of the whole held-out set. */
     public Accuracy evaluate() {
         List<int[]> sources = task.heldOut();
-        List<int[]> outputs = Seq2SeqDecoder.greedy(model, sources, task.maxLen() + 2);
+        return score(sources, Seq2SeqDecoder.greedy(model, sources, task.maxLen() + 2));
+    }
+
+    /** How well outputs.get(i) (however decoded) matches {@link #expected}(sources.get(i)), over all i. */
+    public Accuracy score(List<int[]> sources, List<int[]> outputs) {
         int exact = 0;
         long right = 0, total = 0;
         for (int i = 0; i < sources.size(); i++) {

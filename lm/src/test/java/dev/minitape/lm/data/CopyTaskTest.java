@@ -35,9 +35,11 @@ class CopyTaskTest {
 
     @Test
     void theTrainingStreamNeverYieldsAHeldOutSequence() {
-        CopyTask task = new CopyTask(CopyTask.Kind.COPY, 3, 1, 3, 20, 7);   // 39 possible sequences, 20 held out
+        // 4 + 16 + 64 + 256 sequences; room to hold out 0 + 1 + 6 + 25 of them
+        CopyTask task = new CopyTask(CopyTask.Kind.COPY, 4, 1, 4, 20, 7);
         Set<String> held = new HashSet<>();
         for (int[] s : task.heldOut()) held.add(Arrays.toString(s));
+        assertEquals(20, held.size());
         Rng rng = new Rng(8);
         for (int k = 0; k < 50; k++) {
             CopyTask.Batch b = task.trainBatch(8, rng);
@@ -46,9 +48,25 @@ class CopyTaskTest {
                 int len = 0;
                 while (len < row.length && row[len] != 0) len++;
                 assertFalse(held.contains(Arrays.toString(Arrays.copyOf(row, len))));
-                assertTrue(len >= 1 && len <= 3);
+                assertTrue(len >= 1 && len <= 4);
             }
         }
+    }
+
+    @Test
+    void theHeldOutSetTakesAtMostATenthOfEachLength() {
+        CopyTask task = new CopyTask(CopyTask.Kind.COPY, 4, 1, 4, 1000, 3);
+        int[] perLength = new int[5];
+        for (int[] s : task.heldOut()) perLength[s.length]++;
+        assertArrayEquals(new int[] {0, 0, 1, 6, 25}, perLength);
+    }
+
+    @Test
+    void aSpaceTooSmallToHoldAnythingOutIsExplained() {
+        // 2 + 4 + 8 sequences: a tenth of each length rounds down to none
+        var e = assertThrows(IllegalArgumentException.class, () -> new CopyTask(CopyTask.Kind.COPY, 2, 1, 3, 10, 1));
+        assertTrue(e.getMessage().contains("--vocab or --max-len"), e.getMessage());
+        assertEquals(0, new CopyTask(CopyTask.Kind.COPY, 2, 1, 3, 0, 1).heldOut().size());
     }
 
     @Test
