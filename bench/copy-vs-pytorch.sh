@@ -13,7 +13,9 @@
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
 #              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none).
 # OUT_DIR gets machine.txt, one log per run (minitape-copy-s1.log, pytorch-copy-s1.log, ...), results.csv
-# (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok) and summary.md.
+# (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok,startup_s) and summary.md.
+# startup_s: seconds from the process's launch to its first training step (JVM start and setup; Python start,
+# import torch and setup); startup_s + train_s99 is the wait from launch to 99%, evaluation excluded.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-/tmp/copy-vs-pytorch}
@@ -37,7 +39,7 @@ cp "$JAR" "$OUT/minitape.jar"
 cat "$OUT/machine.txt"
 
 COMMON=(--eval-every 10 --stop-at 0.99 --steps 500 --generalize-to 15)
-echo "side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok" > "$OUT/results.csv"
+echo "side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok,startup_s" > "$OUT/results.csv"
 
 run_minitape() {  # task seed
     local log="$OUT/minitape-$1-s$2.log"
@@ -45,14 +47,15 @@ run_minitape() {  # task seed
     java $JAVA_OPTS -jar "$OUT/minitape.jar" copy --task "$1" --seed "$2" --threads "$THREADS" "${COMMON[@]}" \
         --out "$OUT/minitape-$1-s$2" > "$log" 2>&1
     # final (greedy): ...; 99% reached at step 60 after 4.12 s of training; 5.0 s in all (training 4.12 s, evaluation 0.88 s)
-    local steps secs evals em gen gentok
+    local startup steps secs evals em gen gentok
+    startup=$(sed -n 's/^training starts \([0-9.]*\) s after launch.*/\1/p' "$log")
     steps=$(sed -n 's/.*99% reached at step \([0-9]*\).*/\1/p' "$log")
     secs=$(sed -n 's/.*reached at step [0-9]* after \([0-9.]*\) s of training.*/\1/p' "$log")
     evals=$(sed -n 's/^final.*evaluation \([0-9.]*\) s).*/\1/p' "$log")
     em=$(sed -n 's/^final (greedy): held-out exact match \([0-9.]*\),.*/\1/p' "$log")
     gen=$(sed -n 's/^length generalization.*exact match \([0-9.]*\),.*/\1/p' "$log")
     gentok=$(sed -n 's/^length generalization.*token accuracy \([0-9.]*\).*/\1/p' "$log")
-    echo "minitape,$1,$2,${steps:--1},${secs:-nan},$evals,$em,$gen,$gentok" | tee -a "$OUT/results.csv"
+    echo "minitape,$1,$2,${steps:--1},${secs:-nan},$evals,$em,$gen,$gentok,${startup:-nan}" | tee -a "$OUT/results.csv"
 }
 
 run_pytorch() {  # task seed
@@ -64,7 +67,7 @@ run_pytorch() {  # task seed
     local r
     r=$(grep '^RESULT' "$log")
     field() { echo "$r" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-    echo "pytorch,$1,$2,$(field steps99),$(field train_s99),$(field eval_s),$(field exact_match),$(field generalize),$(field generalize_tok)" \
+    echo "pytorch,$1,$2,$(field steps99),$(field train_s99),$(field eval_s),$(field exact_match),$(field generalize),$(field generalize_tok),$(field startup_s)" \
         | tee -a "$OUT/results.csv"
 }
 
@@ -82,23 +85,28 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.tx
 $PY - "$OUT/results.csv" <<'EOF' | tee "$OUT/summary.md"
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:                                  # from launch to 99%, evaluation excluded
+    r["launch_s99"] = float(r["startup_s"]) + float(r["train_s99"])
 def med(task, side, key):
     v = [float(r[key]) for r in rows if r["task"] == task and r["side"] == side and float(r["steps99"]) > 0]
     return statistics.median(v) if v else float("nan")
-print("| task | seed | minitape steps | minitape train s | PyTorch steps | PyTorch train s | minitape eval s | PyTorch eval s |")
-print("|---|---|---|---|---|---|---|---|")
+print("| task | seed | minitape steps | minitape train s | PyTorch steps | PyTorch train s | minitape startup s | PyTorch startup s | minitape eval s | PyTorch eval s |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for task in dict.fromkeys(r["task"] for r in rows):
     for seed in dict.fromkeys(r["seed"] for r in rows if r["task"] == task):
         m = next(r for r in rows if r["task"] == task and r["seed"] == seed and r["side"] == "minitape")
         p = next(r for r in rows if r["task"] == task and r["seed"] == seed and r["side"] == "pytorch")
-        print(f"| {task} | {seed} | {m['steps99']} | {m['train_s99']} | {p['steps99']} | {p['train_s99']} | {m['eval_s']} | {p['eval_s']} |")
+        print(f"| {task} | {seed} | {m['steps99']} | {m['train_s99']} | {p['steps99']} | {p['train_s99']} | {m['startup_s']} | {p['startup_s']} | {m['eval_s']} | {p['eval_s']} |")
     ms, mt, ps, pt = (med(task, s, k) for s in ("minitape", "pytorch") for k in ("steps99", "train_s99"))
-    print(f"| {task} | **median** | {ms:.0f} | {mt:.2f} | {ps:.0f} | {pt:.2f} | | |")
+    mu, pu = (med(task, s, "startup_s") for s in ("minitape", "pytorch"))
+    print(f"| {task} | **median** | {ms:.0f} | {mt:.2f} | {ps:.0f} | {pt:.2f} | {mu:.2f} | {pu:.2f} | | |")
 print()
 for task in dict.fromkeys(r["task"] for r in rows):
     ms, mt, ps, pt = (med(task, s, k) for s in ("minitape", "pytorch") for k in ("steps99", "train_s99"))
     mg, pg, mgt, pgt = (med(task, s, k) for k in ("generalize", "generalize_tok") for s in ("minitape", "pytorch"))
-    print(f"{task}: steps to 99% minitape/PyTorch = {ms / ps:.2f}, training seconds = {mt / pt:.2f}; "
+    ml, pl = (med(task, s, "launch_s99") for s in ("minitape", "pytorch"))
+    print(f"{task}: steps to 99% minitape/PyTorch = {ms / ps:.2f}, training seconds = {mt / pt:.2f}, "
+          f"launch to 99% (evaluation excluded) {ml:.2f} vs {pl:.2f} s = {ml / pl:.2f}; "
           f"ms per step {1000 * mt / ms:.0f} vs {1000 * pt / ps:.0f}; lengths 11..15: exact match {mg:.3f} vs {pg:.3f}, "
           f"token accuracy {mgt:.3f} vs {pgt:.3f}")
 EOF

@@ -211,6 +211,7 @@ def main():
     if not a.quiet:
         print(f"task: {a.task}, {a.vocab} symbols, lengths {a.min_len}..{a.max_len}; model: {n_params:,} parameters")
 
+    startup_s = seconds_since_launch()
     train_s = eval_s = 0.0
     reached, reached_s, em, tok = -1, float("nan"), 0.0, 0.0
     step = 0
@@ -248,9 +249,18 @@ def main():
         gen, gen_tok = accuracy(model, longer, longer.held_out, a.generalize_to + 2)
         print(f"length generalization ({a.max_len + 1}..{a.generalize_to}, never trained on): exact match {gen:.4f},"
               f" token accuracy {gen_tok:.4f}")
-    print(f"RESULT side=pytorch task={a.task} seed={a.seed} steps99={reached} train_s99={reached_s:.3f}"
+    print(f"RESULT side=pytorch task={a.task} seed={a.seed} startup_s={startup_s:.2f} steps99={reached} train_s99={reached_s:.3f}"
           f" steps={step} train_s={train_s:.3f} eval_s={eval_s:.3f} exact_match={em:.4f} token_accuracy={tok:.4f}"
           f" ms_per_step={1000 * train_s / step:.1f} generalize={gen:.4f} generalize_tok={gen_tok:.4f}")
+
+
+def seconds_since_launch():
+    """Seconds since this process started (interpreter start and `import torch` included), from /proc as
+    Java's ProcessHandle.Info.startInstant reads it: field 22 of /proc/self/stat in clock ticks since boot."""
+    with open("/proc/self/stat") as f:
+        started = int(f.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+    with open("/proc/uptime") as f:
+        return float(f.read().split()[0]) - started
 
 
 if __name__ == "__main__":
