@@ -172,6 +172,43 @@ class Seq2SeqTransformerTest {
     }
 
     @Test
+    void beamSearchWideEnoughToKeepEveryOutputFindsTheBestLengthNormalizedOne() {
+        int[] src = {5, 9, 7};
+        int maxSteps = 3;
+        double[] bestScore = {Double.NEGATIVE_INFINITY};
+        int[][] best = new int[1][];
+        enumerate(src, new int[0], 0, maxSteps, (output, score) -> {
+            if (score > bestScore[0]) {
+                bestScore[0] = score;
+                best[0] = output;
+            }
+        });
+        assertArrayEquals(best[0], Seq2SeqDecoder.beam(model, src, V * V * V, maxSteps), "best score " + bestScore[0]);
+    }
+
+    /**
+     * Every output the decoder can give in at most maxSteps tokens (ending at its first EOS, or cut at maxSteps),
+     * with its score log P(output | source) / length, from a full forward pass over each prefix.
+     */
+    private void enumerate(int[] src, int[] prefix, double logp, int maxSteps, java.util.function.ObjDoubleConsumer<int[]> out) {
+        int[] tgtIn = new int[prefix.length + 1];
+        tgtIn[0] = Seq2SeqTransformer.BOS;
+        System.arraycopy(prefix, 0, tgtIn, 1, prefix.length);
+        float[] z = logits(src, tgtIn);
+        int at = prefix.length * V;
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int j = 0; j < V; j++) max = Math.max(max, z[at + j]);
+        for (int j = 0; j < V; j++) sum += Math.exp(z[at + j] - max);
+        for (int tok = 0; tok < V; tok++) {
+            int[] y = Arrays.copyOf(prefix, prefix.length + 1);
+            y[prefix.length] = tok;
+            double lp = logp + z[at + tok] - max - Math.log(sum);
+            if (tok == Seq2SeqTransformer.EOS || y.length == maxSteps) out.accept(y, lp / y.length);
+            else enumerate(src, y, lp, maxSteps, out);
+        }
+    }
+
+    @Test
     @Tag("slow")
     void aSmallModelLearnsToCopyShortSequencesPerfectly() {
         CopyTask task = new CopyTask(CopyTask.Kind.COPY, 6, 1, 4, 200, 3);
