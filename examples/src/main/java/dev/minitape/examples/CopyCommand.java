@@ -33,6 +33,8 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--d-model", defaultValue = "64") int dModel;
     @Option(names = "--n-layer", defaultValue = "2", description = "Encoder and decoder layers each.") int nLayer;
     @Option(names = "--n-head", defaultValue = "4") int nHead;
+    @Option(names = "--positions", defaultValue = "learned", description = "learned, or sinusoidal (fixed, defined at every length).")
+    String positions;
     @Option(names = "--lr", defaultValue = "1e-3") double lr;
     @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
     @Option(names = "--beam", defaultValue = "1", description = "Beam width for the final decoding; 1 = greedy.") int beam;
@@ -52,6 +54,9 @@ final class CopyCommand implements Callable<Integer> {
             case "sort" -> CopyTask.Kind.SORT;
             default -> throw new IllegalArgumentException("--task must be copy, reverse or sort, got '" + task + "'");
         };
+        if (!positions.equals("learned") && !positions.equals("sinusoidal")) {
+            throw new IllegalArgumentException("--positions must be learned or sinusoidal, got '" + positions + "'");
+        }
         atLeastOne("--steps", steps);
         atLeastOne("--batch-size", batchSize);
         atLeastOne("--eval-every", evalEvery);
@@ -66,7 +71,7 @@ final class CopyCommand implements Callable<Integer> {
         CopyTask longer = generalizeTo == 0 ? null : new CopyTask(kind, vocab, maxLen + 1, generalizeTo, heldOut, seed + 1);
         int longest = Math.max(maxLen, generalizeTo);
         Seq2SeqTransformer model = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(data.vocabSize(), dModel, nHead,
-                nLayer, nLayer, longest + 2, 0f, false), new Rng(seed));
+                nLayer, nLayer, longest + 2, 0f, positions.equals("sinusoidal")), new Rng(seed));
         Files.createDirectories(out);
         Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, data, batchSize, lr, labelSmoothing, seed, out);
         System.out.printf(Locale.ROOT, "task: %s, %d symbols, lengths %d..%d, %d held out; model: %,d parameters%n", task,

@@ -109,6 +109,7 @@ class CliErrorsTest {
         fails(2, "--eval-every must be at least 1, got -2", "copy", "--eval-every", "-2");
         fails(2, "--beam must be at least 1, got 0", "copy", "--beam", "0");
         fails(2, "--task must be copy, reverse or sort", "copy", "--task", "rotate");
+        fails(2, "--positions must be learned or sinusoidal", "copy", "--positions", "rotary");
         fails(2, "divisible by --n-head 3", "copy", "--n-head", "3");
         fails(2, "--min-len <= --max-len, got 5 and 2", "copy", "--min-len", "5", "--max-len", "2");
         fails(2, "--generalize-to must be more than --max-len 10", "copy", "--generalize-to", "8");

@@ -98,7 +98,8 @@ public final class Seq2SeqTransformer extends Module {
         });
     }
 
-    private static Tensor sinusoidTable(int len, int dim) {
+    /** PE(p, 2i) = sin(p / 10000^(2i/C)), PE(p, 2i + 1) = cos(p / 10000^(2i/C)): (len, C), not trained. */
+    static Tensor sinusoidTable(int len, int dim) {
         float[] pe = new float[len * dim];
         for (int p = 0; p < len; p++) {
             for (int i = 0; i < dim; i += 2) {

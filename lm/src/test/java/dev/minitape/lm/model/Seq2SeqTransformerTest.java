@@ -51,6 +51,24 @@ class Seq2SeqTransformerTest {
 
     @Test
     void cachedIncrementalDecodingEqualsTheFullPass() {
+        assertIncrementalDecodingEqualsTheFullPass(model);
+    }
+
+    @Test
+    void sinusoidalPositionsAreFixedSinesAndCosinesAndDecodeIncrementallyAsTheFullPass() {
+        Seq2SeqTransformer sinusoidal = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(V, 16, 2, 1, 2, 12, 0f, true), new Rng(1));
+        assertTrue(sinusoidal.namedParameters().keySet().stream().noneMatch(n -> n.startsWith("positions")),
+                "nothing to learn: " + sinusoidal.namedParameters().keySet());
+        float[] pe = Seq2SeqTransformer.sinusoidTable(12, 16).toArray();
+        double angle = 7 / Math.pow(10000, 6.0 / 16);                   // position 7, columns 6 and 7
+        assertEquals(Math.sin(angle), pe[7 * 16 + 6], 1e-6);
+        assertEquals(Math.cos(angle), pe[7 * 16 + 7], 1e-6);
+        assertEquals(1.0, pe[0 * 16 + 1], 0);                          // cos 0 at position 0
+        // the cache's offsets pick the same rows of the table as the full pass
+        assertIncrementalDecodingEqualsTheFullPass(sinusoidal);
+    }
+
+    private static void assertIncrementalDecodingEqualsTheFullPass(Seq2SeqTransformer model) {
         int[] src = {3, 4, 5, 6, 0, 0, 7, 8, 9, 10, 11, 12};            // two sources, the first padded
         int[] tgtIn = {1, 3, 4, 5, 6, 1, 7, 8, 9, 10};
         int b = 2, s = 6, t = 5;
