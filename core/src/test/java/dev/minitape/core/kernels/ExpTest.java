@@ -147,29 +147,19 @@ class ExpTest {
         for (float shift : new float[] {0f, 3.7f}) {
             for (int len : new int[] {n, 1000, 13}) {                 // Exp's blocks of 1024 and of 512, a short tail
                 float[] plain = new float[n], vector = new float[n];   // the terms land at the arguments' indices
-                double plainSum, vectorSum;
-                try {
-                    VectorApi.use(false);
-                    plainSum = Exp.expShifted(plain, x, n - len, len, shift);
-                } finally {
-                    VectorApi.use(true);
-                }
-                vectorSum = Exp.expShifted(vector, x, n - len, len, shift);
+                int from = n - len;                                    // n itself is not final: it counted the sweep
+                double plainSum = PlainKernels.compute(() -> Exp.expShifted(plain, x, from, len, shift));
+                double vectorSum = Exp.expShifted(vector, x, from, len, shift);
                 assertArrayEquals(plain, vector, "terms, shift " + shift + ", len " + len);
                 assertEquals(plainSum, vectorSum, "sum, shift " + shift + ", len " + len);
-                assertEquals(vectorSum, Exp.sumExpShifted(x, n - len, len, shift));
+                assertEquals(vectorSum, Exp.sumExpShifted(x, from, len, shift));
             }
         }
     }
 
     @Test
     void theShortPathsGiveTheSameBits() {
-        try {
-            VectorApi.use(false);                                     // the plain kernel's paths (the vector one has one)
-            shortPathsGiveTheSameBits();
-        } finally {
-            VectorApi.use(true);
-        }
+        PlainKernels.run(this::shortPathsGiveTheSameBits);            // the plain kernel's paths (the vector one has one)
     }
 
     private void shortPathsGiveTheSameBits() {

@@ -104,16 +104,9 @@ class MatmulTest {
     /** Both micro-kernels: the plain-Java one and the Vector API one (the tests run with its module). */
     @Test
     void equalsThePlainFmaLoopBitForBitWithEitherKernel() {
-        boolean initially = VectorApi.enabled();
-        assertTrue(initially, "core's tests run with --add-modules jdk.incubator.vector, so the Vector API kernel is on");
-        try {
-            for (boolean vector : new boolean[] {false, true}) {
-                VectorApi.use(vector);
-                equalsThePlainFmaLoopBitForBit("vector " + vector);
-            }
-        } finally {
-            VectorApi.use(initially);
-        }
+        assertTrue(VectorApi.enabled(), "core's tests run with --add-modules jdk.incubator.vector, so the Vector API kernel is on");
+        PlainKernels.run(() -> equalsThePlainFmaLoopBitForBit("plain"));
+        equalsThePlainFmaLoopBitForBit("Vector API");
     }
 
     private void equalsThePlainFmaLoopBitForBit(String kernel) {
