@@ -22,28 +22,34 @@ import picocli.CommandLine.Option;
 final class CopyCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "copy", description = "copy, reverse or sort.")
     String task;
-    @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols.") int vocab;
-    @Option(names = "--min-len", defaultValue = "1") int minLen;
-    @Option(names = "--max-len", defaultValue = "10") int maxLen;
+    @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols (shown as 0-9, a-z up to 36).")
+    int vocab;
+    @Option(names = "--min-len", defaultValue = "1", description = "Shortest sequence.") int minLen;
+    @Option(names = "--max-len", defaultValue = "10", description = "Longest sequence.") int maxLen;
     @Option(names = "--steps", defaultValue = "400", description = "Training steps at most.") int steps;
     @Option(names = "--stop-at", defaultValue = "1.0", description = "Stop once held-out exact match reaches this.")
     double stopAt;
-    @Option(names = "--eval-every", defaultValue = "20") int evalEvery;
-    @Option(names = "--batch-size", defaultValue = "64") int batchSize;
-    @Option(names = "--d-model", defaultValue = "64") int dModel;
+    @Option(names = "--eval-every", defaultValue = "20", description = "Steps between greedy decodings of the held-out set.")
+    int evalEvery;
+    @Option(names = "--batch-size", defaultValue = "64", description = "Sequences per step.") int batchSize;
+    @Option(names = "--d-model", defaultValue = "64", description = "Width of the model.") int dModel;
     @Option(names = "--n-layer", defaultValue = "2", description = "Encoder and decoder layers each.") int nLayer;
-    @Option(names = "--n-head", defaultValue = "4") int nHead;
+    @Option(names = "--n-head", defaultValue = "4", description = "Attention heads (must divide --d-model).") int nHead;
     @Option(names = "--positions", defaultValue = "learned", description = "learned, or sinusoidal (fixed, defined at every length).")
     String positions;
-    @Option(names = "--lr", defaultValue = "1e-3") double lr;
-    @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
-    @Option(names = "--beam", defaultValue = "1", description = "Beam width for the final decoding; 1 = greedy.") int beam;
-    @Option(names = "--held-out", defaultValue = "500") int heldOut;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (constant).") double lr;
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "In [0, 1].") double labelSmoothing;
+    @Option(names = "--beam", defaultValue = "1", description = "Beam width for the final decoding; 1 = greedy.")
+    int beam;
+    @Option(names = "--held-out", defaultValue = "500", description = "Held-out sequences, never trained on (at most a tenth of each length).")
+    int heldOut;
     @Option(names = "--generalize-to", defaultValue = "0", description = "Also test lengths max-len+1 .. N after training.")
     int generalizeTo;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the data, the held-out set and the weights.")
+    long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
-    @Option(names = "--out", defaultValue = "runs/copy", paramLabel = "DIR") Path out;
+    @Option(names = "--out", defaultValue = "runs/copy", paramLabel = "DIR", description = "Run folder (metrics.csv).")
+    Path out;
 
     @Override
     public Integer call() throws Exception {
