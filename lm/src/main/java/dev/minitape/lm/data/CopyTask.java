@@ -32,7 +32,8 @@ public final class CopyTask {
             throw new IllegalArgumentException("lengths must satisfy 1 <= --min-len <= --max-len, got " + minLen + " and " + maxLen);
         }
         if (heldOutSize < 0) throw new IllegalArgumentException("--held-out must be at least 0, got " + heldOutSize);
-        if (heldOutSize > 0 && heldOutRoom(symbols, minLen, maxLen) == 0) {
+        // a length L may give ⌊K^L / 10⌋ held-out sequences: none at all unless K^maxLen ≥ 10
+        if (heldOutSize > 0 && Math.pow(symbols, maxLen) < 10) {
             throw new IllegalArgumentException("lengths " + minLen + ".." + maxLen + " over " + symbols + " symbols are too few"
                     + " sequences to hold any out (at most a tenth of each length's " + symbols + "^L): use a larger --vocab or --max-len");
         }
@@ -49,13 +50,6 @@ public final class CopyTask {
             perLength[s.length]++;
             heldOut.add(s);
         }
-    }
-
-    /** How many sequences may be held out: Σ over lengths L of ⌊K^L / 10⌋ (saturating; only compared with 0 here). */
-    private static long heldOutRoom(int symbols, int minLen, int maxLen) {
-        long room = 0;
-        for (int len = minLen; len <= maxLen && room < Integer.MAX_VALUE; len++) room += (long) Math.floor(Math.pow(symbols, len) / 10);
-        return room;
     }
 
     /** The vocabulary: PAD, BOS, EOS and the symbols. */
