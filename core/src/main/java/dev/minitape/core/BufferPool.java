@@ -22,9 +22,18 @@ final class BufferPool {
         return POOLS.get();
     }
 
+    /**
+     * The map key of length n. A step's lengths are mostly multiples of a power of two (rows × 64, …), which
+     * HashMap's Integer hashes put in one bucket (it then degrades to a tree search); multiplying by an odd
+     * constant is one-to-one on ints and spreads them.
+     */
+    private static Integer key(int n) {
+        return n * 0x9E3779B1;
+    }
+
     /** n zeros: a free array of that length, cleared, or a new one. */
     float[] zeros(int n) {
-        ArrayDeque<float[]> same = free.get(n);
+        ArrayDeque<float[]> same = free.get(key(n));
         float[] a = same == null ? null : same.poll();
         if (a == null) return new float[n];
         freeFloats -= n;
@@ -33,7 +42,7 @@ final class BufferPool {
     }
 
     void giveBack(float[] a) {
-        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        free.computeIfAbsent(key(a.length), k -> new ArrayDeque<>()).push(a);
         freeFloats += a.length;
     }
 

@@ -240,12 +240,9 @@ public class Tensor {
 
     /** Frees an intermediate's gradient once it has flowed to the inputs (PyTorch keeps only leaves'). */
     void releaseIntermediateGrad() {
-        if (retainGrad) return;
-        if (gradRecycler != null && grad != null) {
-            gradRecycler.accept(grad);
-        } else if (grad != null) {
-            tape.returnGradient(grad);
-        }
+        if (retainGrad || grad == null) return;
+        if (gradRecycler != null) gradRecycler.accept(grad);
+        else tape.returnGradient(grad);
         gradRecycler = null;
         grad = null;
     }

@@ -32,7 +32,6 @@ abstract class AdamCore extends Optimizer {
         this.decoupled = decoupled;
     }
 
-    /** PyTorch's checks on Adam's options, with {@code who} and the offending value in the message. */
     /**
      * The options Adam and AdamW share, PyTorch's defaults but the weight decay (each builder sets its own).
      * B is the concrete builder, so the setters chain; O is the optimizer it builds.
@@ -70,7 +69,8 @@ abstract class AdamCore extends Optimizer {
         }
     }
 
-    static void validate(String who, double lr, double beta1, double beta2, double eps, double weightDecay) {
+    /** PyTorch's checks on Adam's options, with {@code who} and the offending value in the message. */
+    private static void validate(String who, double lr, double beta1, double beta2, double eps, double weightDecay) {
         ParamGroup.checkLr(who, lr, false);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException(who + ": beta1 must be in [0, 1), got " + beta1);
         if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException(who + ": beta2 must be in [0, 1), got " + beta2);
