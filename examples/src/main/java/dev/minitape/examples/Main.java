@@ -1,6 +1,9 @@
 package dev.minitape.examples;
 
+import dev.minitape.core.kernels.Parallel;
+import dev.minitape.core.kernels.VectorApi;
 import java.io.PrintWriter;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,8 +12,12 @@ import picocli.CommandLine.Option;
  * The {@code minitape} command line. Bad input prints one line to stderr and exits non-zero (2 for
  * usage errors, 1 otherwise); {@code --debug} shows the stack trace as well.
  */
-@Command(name = "minitape", mixinStandardHelpOptions = true, version = "minitape 0.1.0",
+@Command(name = "minitape", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train tiny language models and see how backprop through softmax works.",
+        footer = {"", "The jar restarts itself in a JVM with the Vector API kernels (--add-modules jdk.incubator.vector) "
+                + "and the serial collector with a 64 MB young generation, passing on your JVM options; "
+                + "MINITAPE_PLAIN_JVM=1 runs it in the JVM you started instead (plain-Java kernels). "
+                + "--version says which kernels run."},
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -19,6 +26,7 @@ public final class Main implements Runnable {
     boolean debug;
 
     public static void main(String[] args) {
+        Launcher.exitWithLauncher();
         System.exit(run(args));
     }
 
@@ -62,6 +70,19 @@ public final class Main implements Runnable {
         }
         if (t instanceof OutOfMemoryError) m = "out of memory: use a smaller model or batch, or give Java more (-Xmx)";
         return m.replace('\n', ' ');
+    }
+
+    /** The version, and what this JVM runs: which kernels, how many threads, how much heap. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String kernels = VectorApi.enabled() ? "Vector API kernels" : "plain-Java kernels"
+                    + (System.getenv(Launcher.PLAIN_JVM) != null ? " (" + Launcher.PLAIN_JVM + " is set)" : "");
+            return new String[] {"minitape 0.1.0",
+                    String.format(Locale.ROOT, "Java %s (%s), %s, threads: %d, max heap: %,d MB",
+                            Runtime.version(), System.getProperty("java.vm.name"), kernels, Parallel.threads(),
+                            Runtime.getRuntime().maxMemory() >> 20)};
+        }
     }
 
     @Override

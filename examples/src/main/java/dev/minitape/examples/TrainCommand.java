@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,6 +31,9 @@ import picocli.CommandLine.Option;
         description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
                 + "exact entropy is the floor the loss is shown against).")
 final class TrainCommand implements Callable<Integer> {
+    /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
+    static final int INTERRUPTED = 130;
+
     @Option(names = "--data", paramLabel = "FILE", description = "Text to train on (default: the built-in corpus).")
     Path data;
     @Option(names = "--tokenizer", defaultValue = "char", description = "char or bpe.")
@@ -119,11 +124,13 @@ final class TrainCommand implements Callable<Integer> {
         if (resumed != null) trainer.restore(resumed);
         System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
                 spec.kind(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
-        // Ctrl-C: the loop saves a checkpoint before its next step, then the JVM exits.
+        // Ctrl-C (or SIGTERM): the hook asks the loop to save a checkpoint before its next step, then holds the JVM
+        // open until this thread has said so; the JVM exits when the hook returns.
+        CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
+            trainer.stop();
             try {
-                if (trainer.requestStop(120_000)) System.err.println("\ninterrupted: saved step " + trainer.step()
-                        + " into " + runDir.resolve(Checkpoint.LATEST) + "; continue with --resume " + runDir);
+                reported.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -131,10 +138,23 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Trainer.Result result;
         try {
-            result = trainer.train();
+            try {
+                result = trainer.train();
+            } finally {
+                progress.close();
+            }
+            if (result.steps() < config.steps()) {
+                System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
+                        + "; continue with --resume " + runDir);
+                return INTERRUPTED;
+            }
         } finally {
-            progress.close();
+            reported.countDown();
+        }
+        try {
             Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException signalledAsTheRunEnded) {
+            // the hook returns at once: the run is complete
         }
 
         // The figures and a sample

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +51,14 @@ class CrashSafetyTest {
      * busy writing checkpoints, however fast or slow the machine. Loading may race the writer's renames; retry.
      */
     static void awaitCheckpointAfter(Path out, int step, Process p) throws Exception {
+        awaitCheckpoint(out, step, p, () -> log(out));
+    }
+
+    /** As {@link #awaitCheckpointAfter}, with the run's log from {@code log} when it fails. */
+    static void awaitCheckpoint(Path out, int step, Process p, Supplier<String> log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
-            assertTrue(p.isAlive(), () -> "the run exited early: " + log(out));
+            assertTrue(p.isAlive(), () -> "the run exited early: " + log.get());
             try {
                 if (Checkpoint.load(out, Checkpoint.LATEST).state().step() > step) return;
             } catch (IOException | RuntimeException notYet) {
@@ -60,7 +66,7 @@ class CrashSafetyTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no checkpoint after step " + step + " within 90 s: " + log(out));
+        throw new AssertionError("no checkpoint after step " + step + " within 90 s: " + log.get());
     }
 
     static String log(Path out) {

@@ -51,7 +51,6 @@ public final class Trainer {
     private int step;
     private double bestValLoss = Double.POSITIVE_INFINITY;
     private volatile boolean stopRequested;
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     /** The outcome: the last training loss, the last and best validation losses. */
     public record Result(int steps, double trainLoss, double valLoss, double bestValLoss) {}
@@ -109,7 +108,6 @@ public final class Trainer {
         while (step < config.steps()) {
             if (stopRequested) {
                 if (runDir != null) save(Checkpoint.LATEST);
-                stopped.countDown();
                 return new Result(step, loss, valLoss, bestValLoss);
             }
             long started = System.nanoTime();
@@ -202,15 +200,6 @@ public final class Trainer {
 
     public int step() {
         return step;
-    }
-
-    /**
-     * Asks the loop to stop before its next step, saving the latest checkpoint first (Ctrl-C); waits up to
-     * {@code timeoutMillis} for that save. Returns false when the run had already ended or did not stop in time.
-     */
-    public boolean requestStop(long timeoutMillis) throws InterruptedException {
-        stop();
-        return stopped.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Asks the loop to save the latest checkpoint and return before its next step; does not wait. */
