@@ -14,10 +14,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "minitape", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train tiny language models and see how backprop through softmax works.",
-        footer = {"", "The jar restarts itself in a JVM with the Vector API kernels (--add-modules jdk.incubator.vector) "
-                + "and the serial collector with a 64 MB young generation, passing on your JVM options; "
-                + "MINITAPE_PLAIN_JVM=1 runs it in the JVM you started instead (plain-Java kernels). "
-                + "--version says which kernels run."},
+        footer = {"", "The jar restarts itself in a JVM with the Vector API kernels, the serial collector and a 64 MB "
+                + "young generation, passing on your JVM options. Set MINITAPE_PLAIN_JVM=1 to run in the JVM you "
+                + "started instead (plain-Java kernels). --version says which kernels run."},
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
