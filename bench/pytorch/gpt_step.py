@@ -23,12 +23,12 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt  # noqa: E402
 
-CONFIGS = {  # layers, heads, channels, block, batch
-    "S": (2, 4, 64, 64, 32),
-    "M": (4, 4, 128, 128, 16),
-    "L": (6, 6, 384, 256, 8),
+CONFIGS = {  # layers, heads, channels, block, batch, vocabulary
+    "S": (2, 4, 64, 64, 32, 65),
+    "M": (4, 4, 128, 128, 16, 65),
+    "L": (6, 6, 384, 256, 8, 65),
+    "GPT2": (12, 12, 768, 64, 4, 50257),   # GPT-2 small's shape, a short block
 }
-VOCAB = 65
 
 
 def main():
@@ -41,14 +41,14 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1337)
-    n_layer, n_head, n_embd, t, b = CONFIGS[args.config]
-    model = gpt.Gpt(VOCAB, t, n_layer, n_head, n_embd)
+    n_layer, n_head, n_embd, t, b, vocab = CONFIGS[args.config]
+    model = gpt.Gpt(vocab, t, n_layer, n_head, n_embd)
     model.train()
     opt = torch.optim.AdamW(gpt.decay_groups(model, 0.1), lr=1e-3, betas=(0.9, 0.99))
     gen = torch.Generator().manual_seed(7)
 
     def step():
-        x = torch.randint(VOCAB, (b, t + 1), generator=gen)
+        x = torch.randint(vocab, (b, t + 1), generator=gen)
         opt.zero_grad(set_to_none=True)
         _, loss = model(x[:, :-1], x[:, 1:])
         loss.backward()

@@ -26,8 +26,9 @@ import java.util.Arrays;
  *   → minitape config=M threads=2 tokens_per_step=2048 median_ms=... min_ms=... max_ms=... tokens_per_s=...
  *     alloc_mb_per_step=... peak_rss_mb=... sample_tokens_per_s=... loss=...
  * </pre>
- * Configurations (vocabulary 65, no dropout): S 2 layers, 4 heads, 64 channels, block 64, batch 32; M 4, 4, 128,
- * block 128, batch 16; L 6, 6, 384, block 256, batch 8. Batches are uniform random tokens from a seeded Rng.
+ * Configurations (no dropout; vocabulary 65 but for GPT2): S 2 layers, 4 heads, 64 channels, block 64, batch 32; M 4, 4, 128,
+ * block 128, batch 16; L 6, 6, 384, block 256, batch 8; GPT2 (GPT-2 small's shape) 12, 12, 768, vocabulary 50257,
+ * block 64, batch 4. Batches are uniform random tokens from a seeded Rng.
  * Warm-up runs at least {@code --warmup} steps and 3 s (C2 compilation). alloc_mb_per_step is the heap allocated
  * by all threads per timed step (HotSpot's per-thread counters); peak_rss_mb is the process's VmHWM after the
  * steps. Sampling: {@code --sample} tokens one at a time after a one-token prompt with the key/value cache, batch
@@ -41,7 +42,8 @@ public final class GptStepTiming {
             case "S" -> new GptConfig(65, 64, 2, 4, 64, 0f);
             case "M" -> new GptConfig(65, 128, 4, 4, 128, 0f);
             case "L" -> new GptConfig(65, 256, 6, 6, 384, 0f);
-            default -> throw new IllegalArgumentException("--config must be S, M or L, not " + name);
+            case "GPT2" -> new GptConfig(50257, 64, 12, 12, 768, 0f);
+            default -> throw new IllegalArgumentException("--config must be S, M, L or GPT2, not " + name);
         };
     }
 
@@ -49,7 +51,8 @@ public final class GptStepTiming {
         return switch (name) {
             case "S" -> 32;
             case "M" -> 16;
-            default -> 8;
+            case "L" -> 8;
+            default -> 4;
         };
     }
 
