@@ -12,6 +12,8 @@
 # Environment: TASKS="copy reverse", SEEDS="1 2 3", THREADS=2 (minitape's kernel threads),
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
 #              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none).
+# The output, machine.txt and summary.md start with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java,
+# torch): figures from machines whose lines differ must not be compared.
 # OUT_DIR gets machine.txt, one log per run (minitape-copy-s1.log, pytorch-copy-s1.log, ...), results.csv
 # (side,task,seed,steps99,train_s99,eval_s,exact_match,generalize,generalize_tok,startup_s) and summary.md.
 # startup_s: seconds from the process's launch to its first training step (JVM start and setup; Python start,
@@ -27,7 +29,9 @@ JAVA_OPTS=${JAVA_OPTS:-}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 mkdir -p "$OUT"
 cp "$JAR" "$OUT/minitape.jar"
+MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extensions: compare only equal lines
 {
+    echo "$MACHINE"
     echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc)"
@@ -81,8 +85,9 @@ for task in $TASKS; do
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 
-# Medians per task and side; ratios minitape / PyTorch.
-$PY - "$OUT/results.csv" <<'EOF' | tee "$OUT/summary.md"
+# Medians per task and side; ratios minitape / PyTorch; the machine line above them.
+printf '%s\n\n' "$MACHINE" | tee "$OUT/summary.md"
+$PY - "$OUT/results.csv" <<'EOF' | tee -a "$OUT/summary.md"
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 for r in rows:                                  # from launch to 99%, evaluation excluded

@@ -10,6 +10,9 @@
 #   JAVA_OPTS= bench/crossentropy-vs-pytorch.sh      # minitape without the Vector API kernels
 #   LOGITS=leaf bench/crossentropy-vs-pytorch.sh     # minitape's logits a fresh leaf each step (see CrossEntropyTiming)
 #
+# The output starts with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java, torch), repeated above
+# the table: figures from machines whose lines differ must not be compared.
+#
 # Needs bench/target/benchmarks.jar:
 #   mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
 # PyTorch runs at its best: intra-op threads = the thread count (torch.set_num_threads), OMP_NUM_THREADS=1
@@ -35,8 +38,10 @@ JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}     # the Vector API k
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
+MACHINE=$(PYTHON="$PYTHON" bench/machine.sh)        # CPU, family, vector extensions: compare only equal lines
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+echo "$MACHINE"
 echo "# N=$N V=$V sigma=$SIGMA rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# minitape JVM options: ${JAVA_OPTS:-(none)}; logits: $LOGITS"
 for t in $THREADS; do
@@ -49,6 +54,8 @@ for t in $THREADS; do
     done
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "$MACHINE"
 echo
 awk -v N="$N" -v V="$V" '
     function field(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } }

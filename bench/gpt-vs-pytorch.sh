@@ -13,6 +13,8 @@
 #              the README's plain `java -jar`),
 #              SAME_INIT=1 (default): PyTorch starts from minitape's initial weights (--init-from), so the two runs
 #              differ only in their numerics; SAME_INIT=0: each framework draws its own initialization.
+# The output, machine.txt and summary.md start with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java,
+# torch): figures from machines whose lines differ must not be compared.
 # OUT_DIR gets licenses.txt, machine.txt, one folder per run (minitape-T2-r1/, pytorch-T2-r1/, with metrics.csv),
 # times.csv (framework,threads,repeat,wall_s,user_s,sys_s) and summary.md from bench/pytorch/summarize.py.
 set -euo pipefail
@@ -37,7 +39,9 @@ find /usr/share/common-licenses -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C so
     | sed 's|^|/usr/share/common-licenses/|' | xargs cat > "$OUT/licenses.txt"
 DATA="$OUT/licenses.txt"
 
+MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extensions: compare only equal lines
 {
+    echo "$MACHINE"
     echo "commit: $COMMIT"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc)"

@@ -9,6 +9,8 @@
 #   CONFIGS=M THREADS=2 ROUNDS=5 bench/step-vs-pytorch.sh
 #   JAVA_OPTS= bench/step-vs-pytorch.sh                        # minitape on a stock JVM's defaults
 #
+# The output starts with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java, torch), repeated above
+# the table: figures from machines whose lines differ must not be compared.
 # Needs bench/target/benchmarks.jar: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
 # PyTorch at its best here (issue 7): torch's own pool at the thread count, OpenMP threads that sleep when
 # idle, OpenBLAS at the thread count, and a warm heap (glibc never returning big buffers with munmap).
@@ -29,8 +31,10 @@ JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmn64
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
+MACHINE=$(PYTHON="$PYTHON" bench/machine.sh)        # CPU, family, vector extensions: compare only equal lines
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+echo "$MACHINE"
 echo "# configs=$CONFIGS threads=$THREADS rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# minitape JVM options: ${JAVA_OPTS:-(none)}"
 echo "# commit $(git rev-parse --short HEAD)$([ -n "$(git status --porcelain --untracked-files=no -- core nn lm)" ] && echo +dirty)"
@@ -52,6 +56,8 @@ for c in $CONFIGS; do
     done
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "$MACHINE"
 echo
 awk '
     function field(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } }
