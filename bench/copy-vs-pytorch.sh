@@ -11,7 +11,11 @@
 #                                              mvn -q -B -o install -Dmaven.test.skip=true)
 # Environment: TASKS="copy reverse", SEEDS="1 2 3", THREADS=2 (minitape's kernel threads),
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
-#              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none).
+#              JAVA_OPTS: extra JVM options for minitape, default none: the plain `java -jar minitape.jar` users type,
+#              whose launcher restarts the CLI in a child JVM with the fast settings (--add-modules=jdk.incubator.vector
+#              -XX:+UseSerialGC -Xmn64m; options given here come after those, so they win). Do not pass --add-modules
+#              here: a JVM that already has the module runs the CLI itself, without the serial collector and -Xmn64m.
+#              MINITAPE_PLAIN_JVM=1 (the launcher's opt-out) runs the plain-Java kernels in one JVM.
 # The output, machine.txt and summary.md start with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java,
 # torch): figures from machines whose lines differ must not be compared.
 # OUT_DIR gets machine.txt, one log per run (minitape-copy-s1.log, pytorch-copy-s1.log, ...), results.csv
@@ -25,7 +29,7 @@ TASKS=${TASKS:-copy reverse}
 SEEDS=${SEEDS:-1 2 3}
 THREADS=${THREADS:-2}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS:-}            # none: the plain `java -jar`, the launcher supplies the fast JVM settings
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 mkdir -p "$OUT"
 cp "$JAR" "$OUT/minitape.jar"
@@ -36,7 +40,7 @@ MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extens
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc)"
     echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
-    echo "minitape JVM options: ${JAVA_OPTS:-(none)}"
+    echo "minitape JVM options: ${JAVA_OPTS:-(none: the plain java -jar, whose launcher runs a child JVM with --add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m)}${MINITAPE_PLAIN_JVM:+; MINITAPE_PLAIN_JVM=$MINITAPE_PLAIN_JVM}"
     echo "torch: $($PY -c 'import torch; print(torch.__version__)'), BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"

@@ -7,11 +7,15 @@
 #
 #   bench/crossentropy-vs-pytorch.sh                 # V=32768, threads 1 and 2, 3 rounds
 #   V=4096 ROUNDS=5 SIGMA=4 bench/crossentropy-vs-pytorch.sh
-#   JAVA_OPTS= bench/crossentropy-vs-pytorch.sh      # minitape without the Vector API kernels
+#   JAVA_OPTS= bench/crossentropy-vs-pytorch.sh      # minitape without the Vector API kernels, on a stock JVM
 #   LOGITS=leaf bench/crossentropy-vs-pytorch.sh     # minitape's logits a fresh leaf each step (see CrossEntropyTiming)
 #
 # The output starts with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java, torch), repeated above
 # the table: figures from machines whose lines differ must not be compared.
+#
+# minitape runs CrossEntropyTiming from bench/target/benchmarks.jar (not the launcher), by default in the same JVM
+# the plain `java -jar minitape.jar` command runs: its launcher's child JVM options, --add-modules=jdk.incubator.vector
+# -XX:+UseSerialGC -Xmn64m (examples' ChildJvm), plus the warm heap below (-XX:+AlwaysPreTouch -Xms$HEAP -Xmx$HEAP).
 #
 # Needs bench/target/benchmarks.jar:
 #   mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
@@ -34,7 +38,7 @@ LOGITS=${LOGITS:-intermediate}
 JAR=${JAR:-bench/target/benchmarks.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
 HEAP=${HEAP:-8g}
-JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector}     # the Vector API kernels (README: "Speed")
+JAVA_OPTS=${JAVA_OPTS---add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}   # the plain java -jar command's child JVM
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 

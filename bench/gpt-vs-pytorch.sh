@@ -9,8 +9,11 @@
 # Environment: THREADS="2 1" (thread counts, in order), REPEATS=3, STEPS=2000,
 #              JAR=examples/target/minitape.jar (copied into OUT_DIR first, so a rebuild cannot swap it mid-run),
 #              COMMIT=<label for the report> (default: git rev-parse --short HEAD, +dirty if the tree is),
-#              JAVA_OPTS="--add-modules jdk.incubator.vector" for minitape's Vector API matmul kernel (default: none,
-#              the README's plain `java -jar`),
+#              JAVA_OPTS: extra JVM options for minitape, default none: the plain `java -jar minitape.jar` users type,
+#              whose launcher restarts the CLI in a child JVM with the fast settings (--add-modules=jdk.incubator.vector
+#              -XX:+UseSerialGC -Xmn64m; options given here come after those, so they win). Do not pass --add-modules
+#              here: a JVM that already has the module runs the CLI itself, without the serial collector and -Xmn64m.
+#              MINITAPE_PLAIN_JVM=1 (the launcher's opt-out) runs the plain-Java kernels in one JVM.
 #              SAME_INIT=1 (default): PyTorch starts from minitape's initial weights (--init-from), so the two runs
 #              differ only in their numerics; SAME_INIT=0: each framework draws its own initialization.
 # The output, machine.txt and summary.md start with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java,
@@ -24,7 +27,7 @@ THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-3}
 STEPS=${STEPS:-2000}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
-JAVA_OPTS=${JAVA_OPTS:-}
+JAVA_OPTS=${JAVA_OPTS:-}            # none: the plain `java -jar`, the launcher supplies the fast JVM settings
 SAME_INIT=${SAME_INIT:-1}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
 if [ -z "${COMMIT:-}" ]; then
@@ -48,7 +51,7 @@ MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extens
     echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
     echo "torch: $($PY -c 'import torch; print(torch.__version__)'), BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "data: $DATA, $(wc -c < "$DATA") bytes"
-    echo "minitape JVM options: ${JAVA_OPTS:-(none)}"
+    echo "minitape JVM options: ${JAVA_OPTS:-(none: the plain java -jar, whose launcher runs a child JVM with --add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m)}${MINITAPE_PLAIN_JVM:+; MINITAPE_PLAIN_JVM=$MINITAPE_PLAIN_JVM}"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"

@@ -9,6 +9,10 @@
 #   CONFIGS=M THREADS=2 ROUNDS=5 bench/step-vs-pytorch.sh
 #   JAVA_OPTS= bench/step-vs-pytorch.sh                        # minitape on a stock JVM's defaults
 #
+# minitape runs GptStepTiming from bench/target/benchmarks.jar (not the launcher), by default in the same JVM the
+# plain `java -jar minitape.jar` command runs: its launcher's child JVM options, --add-modules=jdk.incubator.vector
+# -XX:+UseSerialGC -Xmn64m (examples' ChildJvm), plus -Xmx4g here.
+#
 # The output starts with bench/machine.sh's line (CPU model, family, AVX2/AVX-512, java, torch), repeated above
 # the table: figures from machines whose lines differ must not be compared.
 # Needs bench/target/benchmarks.jar: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench
@@ -25,9 +29,10 @@ REPEAT=${REPEAT:-20}
 SAMPLE=${SAMPLE:-63}
 JAR=${JAR:-bench/target/benchmarks.jar}
 PYTHON=${PYTHON:-/usr/bin/python3}
-# the Vector API kernels, and a small heap (README: "Speed"): a step that reuses its buffers allocates ~0.3 MB,
-# so the serial collector with a 64 MB young generation suffices, and the RSS stays near the live data
-JAVA_OPTS=${JAVA_OPTS---add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}
+# exactly the options the plain `java -jar` command's launcher gives its child JVM (examples' ChildJvm): the Vector
+# API kernels, and a small heap: a step that reuses its buffers allocates ~0.3 MB, so the serial collector with a
+# 64 MB young generation suffices, and the RSS stays near the live data
+JAVA_OPTS=${JAVA_OPTS---add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}
 
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
 
