@@ -83,7 +83,7 @@ final class CopyCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "task: %s, %d symbols, lengths %d..%d, %d held out; model: %,d parameters%n", task,
                 vocab, minLen, maxLen, data.heldOut().size(), model.parameterCount());
 
-        ProcessHandle.current().info().startInstant().ifPresent(launched -> System.out.printf(Locale.ROOT,
+        Launcher.launchedAt().ifPresent(launched -> System.out.printf(Locale.ROOT,
                 "training starts %.2f s after launch%n", java.time.Duration.between(launched, java.time.Instant.now()).toMillis() / 1e3));
         long started = System.nanoTime();
         int[] reached = {-1};

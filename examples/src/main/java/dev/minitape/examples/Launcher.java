@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.module.ModuleFinder;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The jar's entry point: makes the plain {@code java -jar minitape.jar} command the fast one. The Vector API kernels
@@ -124,6 +126,14 @@ public final class Launcher {
         } catch (IOException stderrGone) {
             // nothing left to report to
         }
+    }
+
+    /** When the user's command started: the launcher's start in a child JVM, else this process's. */
+    static Optional<Instant> launchedAt() {
+        String pid = System.getProperty(ChildJvm.LAUNCHER_PID);
+        ProcessHandle launched = pid == null ? ProcessHandle.current()
+                : ProcessHandle.of(Long.parseLong(pid)).orElse(ProcessHandle.current());
+        return launched.info().startInstant();
     }
 
     /**
