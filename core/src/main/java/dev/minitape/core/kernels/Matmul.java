@@ -54,11 +54,11 @@ public final class Matmul {
 
     /**
      * A thread's panel of B (with up to two zero rows after the last depth) and accumulator rows: 3 for the
-     * plain kernels, 6 for {@link VectorKernel}.
+     * plain kernels, 6 or 12 for {@link VectorKernel}'s.
      */
     private static final class Workspace {
         final float[][] panel = new float[KC + 2][ROW];
-        final float[][] acc = new float[6][ROW];
+        final float[][] acc = new float[VectorKernel.NARROW_ROWS][ROW];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -149,11 +149,15 @@ public final class Matmul {
     /**
      * Whether to run the loop nest on Cᵀ += Bᵀ·Aᵀ, with the long loops over a thread's rows of C instead of
      * over its n columns: when the rows are short and there are many of them (measured: it pays up to
-     * n ≈ 200 with 2048 rows; at n = 384 the direct form is faster). The Vector API kernel keeps C in
-     * registers, so it transposes only for a row shorter than a strip or one that would leave a ragged tail.
+     * n ≈ 200 with 2048 rows; at n = 384 the direct form is faster). The Vector API kernels keep C in
+     * registers, so they transpose only for a row shorter than a vector or one that would leave a ragged tail
+     * (past whole strips of two vectors, or for a row narrower than a strip, past one vector).
      */
     private static boolean transposed(int rows, int n) {
-        if (VectorApi.enabled()) return rows >= 2 * n && (n < VectorKernel.STRIP || n < 128 && n % VectorKernel.STRIP != 0);
+        if (VectorApi.enabled()) {
+            int unit = n < VectorKernel.STRIP ? VectorKernel.NARROW : VectorKernel.STRIP;
+            return rows >= 2 * n && (n < VectorKernel.NARROW || n < 128 && n % unit != 0);
+        }
         return n < 256 && rows >= 2 * n;
     }
 
@@ -179,13 +183,17 @@ public final class Matmul {
                 int kc = Math.min(KC, k - pc);
                 pack(panel, b, pc, jc, kc, w);
                 boolean wideVector = VectorApi.enabled() && w >= VectorKernel.STRIP;
+                boolean narrowVector = VectorApi.enabled() && !wideVector && w >= VectorKernel.NARROW;
                 for (int i = i0, mr; i < i1; i += mr) {
                     boolean sixRows = wideVector && i1 - i >= VectorKernel.ROWS;
-                    mr = sixRows ? VectorKernel.ROWS : Math.min(MR, i1 - i);
+                    boolean twelveRows = narrowVector && i1 - i >= VectorKernel.NARROW_ROWS;
+                    mr = sixRows ? VectorKernel.ROWS : twelveRows ? VectorKernel.NARROW_ROWS : Math.min(MR, i1 - i);
                     int ai = a.at(i, pc);
                     load(acc, mr, c, i, jc, w);
                     if (sixRows) {
                         VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
+                    } else if (twelveRows) {
+                        VectorKernel.kernel12(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
                     } else if (mr == MR && w >= WIDE) {
                         kernel3(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
                     } else if (mr == MR) {

@@ -27,6 +27,9 @@ final class VectorKernel {
     /** The narrowest panel worth a call: one strip of two vectors. */
     static final int STRIP = 2 * L;
 
+    /** Rows of C per call of {@link #kernel12}, and the narrowest panel it takes: one vector. */
+    static final int NARROW_ROWS = 12, NARROW = L;
+
     /**
      * acc[r][j] = fma(s[o + r·rs + p·ps], panel[p][j], acc[r][j])   for r < 6, p = 0..kc−1 in order, j < w.
      */
@@ -77,9 +80,58 @@ final class VectorKernel {
             c50.intoArray(d5, j);
             c51.intoArray(d5, j1);
         }
+        lastColumns(acc, ROWS, s, o, rs, ps, panel, kc, j, w);
+    }
+
+    /**
+     * {@link #kernel6} for a panel narrower than a strip, at least one vector wide (a head of 16 floats with
+     * AVX-512): 12 rows × 1 vector of C in 12 registers,
+     * acc[r][j] = fma(s[o + r·rs + p·ps], panel[p][j], acc[r][j])   for r < 12, p = 0..kc−1 in order, j < w.
+     */
+    static void kernel12(float[][] acc, float[] s, int o, int rs, int ps, float[][] panel, int kc, int w) {
+        float[] d0 = acc[0], d1 = acc[1], d2 = acc[2], d3 = acc[3], d4 = acc[4], d5 = acc[5];
+        float[] d6 = acc[6], d7 = acc[7], d8 = acc[8], d9 = acc[9], d10 = acc[10], d11 = acc[11];
+        FloatVector c0 = FloatVector.fromArray(S, d0, 0), c1 = FloatVector.fromArray(S, d1, 0);
+        FloatVector c2 = FloatVector.fromArray(S, d2, 0), c3 = FloatVector.fromArray(S, d3, 0);
+        FloatVector c4 = FloatVector.fromArray(S, d4, 0), c5 = FloatVector.fromArray(S, d5, 0);
+        FloatVector c6 = FloatVector.fromArray(S, d6, 0), c7 = FloatVector.fromArray(S, d7, 0);
+        FloatVector c8 = FloatVector.fromArray(S, d8, 0), c9 = FloatVector.fromArray(S, d9, 0);
+        FloatVector c10 = FloatVector.fromArray(S, d10, 0), c11 = FloatVector.fromArray(S, d11, 0);
+        for (int p = 0, q = o; p < kc; p++, q += ps) {
+            FloatVector b = FloatVector.fromArray(S, panel[p], 0);
+            c0 = FloatVector.broadcast(S, s[q]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, s[q + rs]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, s[q + 2 * rs]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, s[q + 3 * rs]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, s[q + 4 * rs]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, s[q + 5 * rs]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, s[q + 6 * rs]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, s[q + 7 * rs]).fma(b, c7);
+            c8 = FloatVector.broadcast(S, s[q + 8 * rs]).fma(b, c8);
+            c9 = FloatVector.broadcast(S, s[q + 9 * rs]).fma(b, c9);
+            c10 = FloatVector.broadcast(S, s[q + 10 * rs]).fma(b, c10);
+            c11 = FloatVector.broadcast(S, s[q + 11 * rs]).fma(b, c11);
+        }
+        c0.intoArray(d0, 0);
+        c1.intoArray(d1, 0);
+        c2.intoArray(d2, 0);
+        c3.intoArray(d3, 0);
+        c4.intoArray(d4, 0);
+        c5.intoArray(d5, 0);
+        c6.intoArray(d6, 0);
+        c7.intoArray(d7, 0);
+        c8.intoArray(d8, 0);
+        c9.intoArray(d9, 0);
+        c10.intoArray(d10, 0);
+        c11.intoArray(d11, 0);
+        lastColumns(acc, NARROW_ROWS, s, o, rs, ps, panel, kc, L, w);
+    }
+
+    /** Columns [j, w) of the kernels' rows, element by element in the same order. */
+    private static void lastColumns(float[][] acc, int rows, float[] s, int o, int rs, int ps, float[][] panel, int kc,
+                                    int j, int w) {
         if (j == w) return;
-        // the last columns (fewer than a strip), element by element in the same order
-        for (int r = 0; r < ROWS; r++) {
+        for (int r = 0; r < rows; r++) {
             float[] d = acc[r];
             int or = o + r * rs;
             for (int p = 0; p < kc; p++) {

@@ -66,11 +66,13 @@ class MatmulTest {
     /**
      * m, k, n around the kernel's edges: single rows and columns, row groups of 3 and depth groups of 3
      * with remainders, depth past one block (KC = 256), columns past one panel (NC = 512), narrow panels,
-     * and narrow C with many rows (computed as Cᵀ += Bᵀ·Aᵀ).
+     * narrow C with many rows (computed as Cᵀ += Bᵀ·Aᵀ), and C one vector wide or a little more (attention's
+     * heads of 8, 16 and 24 floats).
      */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 1}, {2, 3, 4}, {3, 3, 3}, {4, 5, 6}, {5, 257, 3}, {7, 300, 515}, {37, 520, 70},
         {200, 130, 65}, {64, 512, 129}, {130, 259, 127}, {600, 40, 100}, {31, 17, 1030},
+        {64, 64, 16}, {64, 16, 64}, {77, 40, 24}, {100, 9, 8}, {25, 300, 16}, {20, 10, 20},
     };
 
     @Test
