@@ -4,6 +4,7 @@ import dev.minitape.core.Shape;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import dev.minitape.core.kernels.Broadcast;
+import dev.minitape.core.kernels.Parallel;
 
 /**
  * Arithmetic with NumPy broadcasting: add, sub, mul, div, and the scalar forms. A broadcast operand's
@@ -131,15 +132,25 @@ public final class Arithmetic {
         });
     }
 
-    /** The broadcast geometry of a binary op. */
-    private record Pair(int[] shape, int[] aStrides, int[] bStrides) {
+    /** The broadcast geometry of a binary op; same: both operands have the output's size (nothing broadcast). */
+    private record Pair(int[] shape, int[] aStrides, int[] bStrides, boolean same) {
         static Pair of(String op, Tensor a, Tensor b) {
             int[] shape = Shape.broadcast(op, a.shape(), b.shape());
-            return new Pair(shape, Shape.broadcastStrides(a.shape(), shape), Shape.broadcastStrides(b.shape(), shape));
+            int n = Shape.numel(shape);
+            return new Pair(shape, Shape.broadcastStrides(a.shape(), shape), Shape.broadcastStrides(b.shape(), shape),
+                    a.numel() == n && b.numel() == n);
         }
 
+        /**
+         * The runs of {@link Broadcast#runs}. Without broadcasting that is one run over independent elements
+         * (a residual add), which threads split: each element is computed alone, so the bits do not change.
+         */
         void runs(Broadcast.Run run) {
-            Broadcast.runs(shape, aStrides, bStrides, run);
+            if (same) {
+                Parallel.forRange(Shape.numel(shape), 1 << 14, (from, to) -> run.apply(from, from, 1, from, 1, to - from));
+            } else {
+                Broadcast.runs(shape, aStrides, bStrides, run);
+            }
         }
     }
 }
