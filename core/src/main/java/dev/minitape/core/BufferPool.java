@@ -33,11 +33,22 @@ final class BufferPool {
 
     /** n zeros: a free array of that length, cleared, or a new one. */
     float[] zeros(int n) {
+        float[] a = reuse(n);
+        if (a == null) return new float[n];
+        Arrays.fill(a, 0f);
+        return a;
+    }
+
+    /** An array of length n holding anything, for a caller that writes all of it: a free one as it is, or a new one. */
+    float[] uncleared(int n) {
+        float[] a = reuse(n);
+        return a == null ? new float[n] : a;
+    }
+
+    private float[] reuse(int n) {
         ArrayDeque<float[]> same = free.get(key(n));
         float[] a = same == null ? null : same.poll();
-        if (a == null) return new float[n];
-        freeFloats -= n;
-        Arrays.fill(a, 0f);
+        if (a != null) freeFloats -= n;
         return a;
     }
 

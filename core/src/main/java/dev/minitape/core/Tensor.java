@@ -175,7 +175,19 @@ public class Tensor {
 
     /** The gradient buffer, allocated as zeros on first use; backward closures add into it. */
     public float[] gradData() {
-        if (grad == null) grad = tape != null ? tape.gradientBuffer(data.length) : new float[data.length];
+        if (grad == null) grad = tape != null ? tape.gradientBuffer(data.length, true) : new float[data.length];
+        return grad;
+    }
+
+    /**
+     * For a backward step that writes every element of this tensor's gradient: when no gradient has reached
+     * it yet, the new gradient buffer, not cleared; otherwise null (then add into {@link #gradData()}). The
+     * step must store {@code 0f + g}, which is what adding g into zeros gives (−0 becomes +0), so the bits
+     * are those of the adding path.
+     */
+    public float[] gradDataToOverwrite() {
+        if (grad != null) return null;
+        grad = tape != null ? tape.gradientBuffer(data.length, false) : new float[data.length];
         return grad;
     }
 

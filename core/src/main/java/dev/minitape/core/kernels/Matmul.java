@@ -80,19 +80,27 @@ public final class Matmul {
         tn(c, new int[] {cOff}, a, new int[] {aOff}, b, new int[] {bOff}, m, k, n);
     }
 
+    /**
+     * c[cOff..] (m×n) = a[aOff..] (m×k) · b[bOff..] (k×n), whatever c held: {@link #nn} without reading c, so a
+     * caller need not clear it first; the same bits as nn into zeros (each accumulator starts at 0 instead).
+     */
+    public static void nnOverwrite(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n) {
+        run(c, new int[] {cOff}, a, new int[] {aOff}, k, 1, b, new int[] {bOff}, n, 1, m, k, n, true);
+    }
+
     /** c[cOff[t]..] (m×n) += a[aOff[t]..] (m×k) · b[bOff[t]..] (k×n)   for each batch entry t */
     public static void nn(float[] c, int[] cOff, float[] a, int[] aOff, float[] b, int[] bOff, int m, int k, int n) {
-        run(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, k, n);
+        run(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, k, n, false);
     }
 
     /** c[cOff[t]..] (m×n) += a[aOff[t]..] (m×k) · b[bOff[t]..]ᵀ, b (n×k)   for each batch entry t */
     public static void nt(float[] c, int[] cOff, float[] a, int[] aOff, float[] b, int[] bOff, int m, int k, int n) {
-        run(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, k, n);
+        run(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, k, n, false);
     }
 
     /** c[cOff[t]..] (m×n) += a[aOff[t]..]ᵀ · b[bOff[t]..] (k×n), a (k×m)   for each batch entry t */
     public static void tn(float[] c, int[] cOff, float[] a, int[] aOff, float[] b, int[] bOff, int m, int k, int n) {
-        run(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, k, n);
+        run(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, k, n, false);
     }
 
     /**
@@ -100,17 +108,22 @@ public final class Matmul {
      * B(p, j) = b[bOff[t] + p·brs + j·bcs]. Threads split the batch's rows of C into contiguous ranges, or,
      * for one product with fewer rows than columns (a weight's gradient: out × in from a long k), its
      * columns: every thread packs the B panels of its own columns, where a row split had each pack all of B.
+     * With {@code overwrite}, C_t = A_t · B_t: C is written, never read.
      */
     private static void run(float[] c, int[] cOff, float[] a, int[] aOff, int ars, int aps,
-                            float[] b, int[] bOff, int brs, int bcs, int m, int k, int n) {
+                            float[] b, int[] bOff, int brs, int bcs, int m, int k, int n, boolean overwrite) {
         if (aOff.length != cOff.length || bOff.length != cOff.length) {
             throw new IllegalArgumentException("matmul: offset arrays for c, a, b have lengths "
                     + cOff.length + ", " + aOff.length + ", " + bOff.length + "; expected equal lengths");
         }
-        if (m == 0 || k == 0 || n == 0) return;
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (overwrite) for (int off : cOff) Arrays.fill(c, off, off + m * n, 0f);
+            return;
+        }
         if (cOff.length == 1 && m < n) {
             View cv = new View(c, cOff[0], n, 1), av = new View(a, aOff[0], ars, aps), bv = new View(b, bOff[0], brs, bcs);
-            Parallel.forRange(n, rowsPerTask(k, m), (from, to) -> block(WORKSPACE.get(), cv, av, bv, k, 0, m, from, to));
+            Parallel.forRange(n, rowsPerTask(k, m), (from, to) -> block(WORKSPACE.get(), cv, av, bv, k, 0, m, from, to, overwrite));
             return;
         }
         Parallel.forRange(cOff.length * m, rowsPerTask(k, n), (from, to) -> {
@@ -118,7 +131,7 @@ public final class Matmul {
             for (int r = from; r < to; ) {
                 int t = r / m, i0 = r % m, i1 = Math.min(m, i0 + to - r);
                 rows(ws, new View(c, cOff[t], n, 1), new View(a, aOff[t], ars, aps), new View(b, bOff[t], brs, bcs),
-                        k, n, i0, i1);
+                        k, n, i0, i1, overwrite);
                 r += i1 - i0;
             }
         });
@@ -134,15 +147,15 @@ public final class Matmul {
                        float[] b, int bOff, int brs, int bcs, int m, int k, int n) {
         if (m == 0 || k == 0 || n == 0) return;
         rows(WORKSPACE.get(), new View(c, cOff, crs, 1), new View(a, aOff, ars, aps), new View(b, bOff, brs, bcs),
-                k, n, 0, m);
+                k, n, 0, m, false);
     }
 
     /** Rows [i0, i1) of C (n columns) += A·B, in whichever orientation suits their shape ({@link #transposed}). */
-    private static void rows(Workspace ws, View c, View a, View b, int k, int n, int i0, int i1) {
+    private static void rows(Workspace ws, View c, View a, View b, int k, int n, int i0, int i1, boolean overwrite) {
         if (transposed(i1 - i0, n)) {
-            block(ws, c.t(), b.t(), a.t(), k, 0, n, i0, i1);
+            block(ws, c.t(), b.t(), a.t(), k, 0, n, i0, i1, overwrite);
         } else {
-            block(ws, c, a, b, k, i0, i1, 0, n);
+            block(ws, c, a, b, k, i0, i1, 0, n, overwrite);
         }
     }
 
@@ -173,8 +186,12 @@ public final class Matmul {
         }
     }
 
-    /** Rows [i0, i1) × columns [j0, j1) of C += A · B, blocked as described in the class comment. */
-    private static void block(Workspace ws, View c, View a, View b, int k, int i0, int i1, int j0, int j1) {
+    /**
+     * Rows [i0, i1) × columns [j0, j1) of C += A · B, blocked as described in the class comment; with
+     * {@code overwrite}, C = A · B (the first depth block starts its accumulators at 0 instead of C).
+     */
+    private static void block(Workspace ws, View c, View a, View b, int k, int i0, int i1, int j0, int j1,
+                              boolean overwrite) {
         float[][] panel = ws.panel, acc = ws.acc;
         int panels = (j1 - j0 + NC - 1) / NC, width = (j1 - j0 + panels - 1) / panels;
         for (int jc = j0; jc < j1; jc += width) {
@@ -189,7 +206,11 @@ public final class Matmul {
                     boolean twelveRows = narrowVector && i1 - i >= VectorKernel.NARROW_ROWS;
                     mr = sixRows ? VectorKernel.ROWS : twelveRows ? VectorKernel.NARROW_ROWS : Math.min(MR, i1 - i);
                     int ai = a.at(i, pc);
-                    load(acc, mr, c, i, jc, w);
+                    if (overwrite && pc == 0) {
+                        for (int r = 0; r < mr; r++) Arrays.fill(acc[r], 0, w, 0f);
+                    } else {
+                        load(acc, mr, c, i, jc, w);
+                    }
                     if (sixRows) {
                         VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
                     } else if (twelveRows) {

@@ -17,25 +17,25 @@ public final class Arithmetic {
     /** y = a + b      da += dy      db += dy */
     public static Tensor add(Tensor a, Tensor b) {
         Pair p = Pair.of("add", a, b);
-        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
+        float[] x = a.data(), z = b.data(), y = Tape.outputBufferToOverwrite(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] + z[bi + i * bs];
         });
         return Tape.record("add", new Tensor(y, p.shape), dy -> {
-            if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
-            if (b.requiresGrad()) accumulate(p, b.gradData(), dy, false);
+            if (a.requiresGrad()) accumulate(p, a, dy, true);
+            if (b.requiresGrad()) accumulate(p, b, dy, false);
         }, a, b);
     }
 
     /** y = a − b      da += dy      db −= dy */
     public static Tensor sub(Tensor a, Tensor b) {
         Pair p = Pair.of("sub", a, b);
-        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
+        float[] x = a.data(), z = b.data(), y = Tape.outputBufferToOverwrite(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] - z[bi + i * bs];
         });
         return Tape.record("sub", new Tensor(y, p.shape), dy -> {
-            if (a.requiresGrad()) accumulate(p, a.gradData(), dy, true);
+            if (a.requiresGrad()) accumulate(p, a, dy, true);
             if (b.requiresGrad()) {
                 float[] db = b.gradData();
                 p.runs((o, ai, as, bi, bs, n) -> {
@@ -48,7 +48,7 @@ public final class Arithmetic {
     /** y = a·b      da += dy·b      db += dy·a */
     public static Tensor mul(Tensor a, Tensor b) {
         Pair p = Pair.of("mul", a, b);
-        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
+        float[] x = a.data(), z = b.data(), y = Tape.outputBufferToOverwrite(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] * z[bi + i * bs];
         });
@@ -71,7 +71,7 @@ public final class Arithmetic {
     /** y = a / b      da += dy / b      db −= dy·a / b² */
     public static Tensor div(Tensor a, Tensor b) {
         Pair p = Pair.of("div", a, b);
-        float[] x = a.data(), z = b.data(), y = Tape.outputBuffer(Shape.numel(p.shape), a, b);
+        float[] x = a.data(), z = b.data(), y = Tape.outputBufferToOverwrite(Shape.numel(p.shape), a, b);
         p.runs((o, ai, as, bi, bs, n) -> {
             for (int i = 0; i < n; i++) y[o + i] = x[ai + i * as] / z[bi + i * bs];
         });
@@ -96,7 +96,7 @@ public final class Arithmetic {
 
     /** y = x + c      dx += dy */
     public static Tensor addScalar(Tensor x, float c) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] + c;
         return Tape.record("addScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -106,7 +106,7 @@ public final class Arithmetic {
 
     /** y = c·x      dx += c·dy */
     public static Tensor mulScalar(Tensor x, float c) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] * c;
         return Tape.record("mulScalar", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -116,7 +116,7 @@ public final class Arithmetic {
 
     /** y = x^e      dx += e·x^(e−1)·dy */
     public static Tensor pow(Tensor x, float e) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.pow(xs[i], e);
         return Tape.record("pow", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -124,11 +124,20 @@ public final class Arithmetic {
         }, x);
     }
 
-    /** dOperand += dy, summed over the dims the operand was broadcast along. */
-    private static void accumulate(Pair p, float[] d, float[] dy, boolean first) {
+    /**
+     * dOperand += dy, summed over the dims the operand was broadcast along. An operand of the output's size
+     * gets each element once: its first gradient is written (0 + dy), not added into cleared memory.
+     */
+    private static void accumulate(Pair p, Tensor operand, float[] dy, boolean first) {
+        float[] fresh = operand.numel() == dy.length ? operand.gradDataToOverwrite() : null;
+        float[] d = fresh != null ? fresh : operand.gradData();
         p.runs((o, ai, as, bi, bs, n) -> {
             int at = first ? ai : bi, step = first ? as : bs;
-            for (int i = 0; i < n; i++) d[at + i * step] += dy[o + i];
+            if (fresh != null) {
+                for (int i = 0; i < n; i++) d[at + i * step] = 0f + dy[o + i];
+            } else {
+                for (int i = 0; i < n; i++) d[at + i * step] += dy[o + i];
+            }
         });
     }
 

@@ -84,7 +84,7 @@ public final class Index {
             throw new IllegalArgumentException("embedding: weight must be (V, C), got " + Shape.str(weight.shape()));
         }
         int v = weight.size(0), c = weight.size(1);
-        float[] w = weight.data(), y = Tape.outputBuffer(ids.length * c, weight);
+        float[] w = weight.data(), y = Tape.outputBufferToOverwrite(ids.length * c, weight);
         for (int j = 0; j < ids.length; j++) {
             if (ids[j] < 0 || ids[j] >= v) {
                 throw new IllegalArgumentException("embedding: id " + ids[j] + " at position " + j

@@ -63,13 +63,18 @@ public final class Linalg {
                     + ws[0] + " outputs");
         }
         int in = ws[1], out = ws[0], n = x.numel() / Math.max(1, in);
-        float[] y = Tape.outputBuffer(n * out, x, w, b);
+        // with a bias, every row of y starts as a copy of it; without, at zeros
+        float[] y = b != null ? Tape.outputBufferToOverwrite(n * out, x, w, b) : Tape.outputBuffer(n * out, x, w, b);
         if (b != null) for (int r = 0; r < n; r++) System.arraycopy(b.data(), 0, y, r * out, out);
         Matmul.nt(y, 0, x.data(), 0, w.data(), 0, n, in, out);
         int[] yShape = xs.clone();
         yShape[yShape.length - 1] = out;
         return Tape.record("linear", new Tensor(y, yShape), dy -> {
-            if (x.requiresGrad()) Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
+            if (x.requiresGrad()) {
+                float[] fresh = x.gradDataToOverwrite();          // the first gradient to reach x is written
+                if (fresh != null) Matmul.nnOverwrite(fresh, 0, dy, 0, w.data(), 0, n, out, in);
+                else Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
+            }
             if (w.requiresGrad()) Matmul.tn(w.gradData(), 0, dy, 0, x.data(), 0, out, n, in);
             if (b != null && b.requiresGrad()) {
                 // threads split the columns; each column sums its rows in order, whatever the thread count

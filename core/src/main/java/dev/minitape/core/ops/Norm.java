@@ -23,8 +23,8 @@ public final class Norm {
                         + " does not match the normalized size " + c + " of input " + Shape.str(shape));
             }
         }
-        float[] y = Tape.outputBuffer(x.numel(), x, gamma, beta), mean = Tape.outputBuffer(n, x, gamma, beta);
-        float[] rstd = Tape.outputBuffer(n, x, gamma, beta);
+        float[] y = Tape.outputBufferToOverwrite(x.numel(), x, gamma, beta);
+        float[] mean = Tape.outputBufferToOverwrite(n, x, gamma, beta), rstd = Tape.outputBufferToOverwrite(n, x, gamma, beta);
         float[] g = gamma == null ? null : gamma.data(), b = beta == null ? null : beta.data();
         LayerNormKernel.forward(y, mean, rstd, x.data(), g, b, n, c, eps);
         return Tape.record("layerNorm", new Tensor(y, shape), dy -> LayerNormKernel.backward(

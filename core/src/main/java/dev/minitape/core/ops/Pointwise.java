@@ -15,7 +15,7 @@ public final class Pointwise {
 
     /** y = eˣ      dx += y·dy */
     public static Tensor exp(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.exp(xs[i]);
         return Tape.record("exp", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -25,7 +25,7 @@ public final class Pointwise {
 
     /** y = ln x      dx += dy / x */
     public static Tensor log(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.log(xs[i]);
         return Tape.record("log", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -35,7 +35,7 @@ public final class Pointwise {
 
     /** y = √x      dx += dy / (2y) */
     public static Tensor sqrt(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) Math.sqrt(xs[i]);
         return Tape.record("sqrt", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -45,7 +45,7 @@ public final class Pointwise {
 
     /** y = tanh x      dx += (1 − y²)·dy */
     public static Tensor tanh(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         Tanh.apply(y, xs, y.length);
         return Tape.record("tanh", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -55,7 +55,7 @@ public final class Pointwise {
 
     /** y = 1 / (1 + e⁻ˣ)      dx += y·(1 − y)·dy */
     public static Tensor sigmoid(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-xs[i])));
         return Tape.record("sigmoid", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -65,7 +65,7 @@ public final class Pointwise {
 
     /** y = max(x, 0)      dx += dy where x > 0 */
     public static Tensor relu(Tensor x) {
-        float[] xs = x.data(), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] > 0f ? xs[i] : 0f;
         return Tape.record("relu", new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
@@ -79,26 +79,32 @@ public final class Pointwise {
      * dx += dy·[½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)]
      */
     public static Tensor gelu(Tensor x) {
-        float[] xs = x.data(), t = geluTanh(x), y = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), t = geluTanh(x), y = Tape.outputBufferToOverwrite(xs.length, x);
         Parallel.forRange(y.length, 1 << 14, (from, to) -> {
             for (int i = from; i < to; i++) y[i] = 0.5f * xs[i] * (1f + t[i]);
         });
         // t is kept for the backward pass: the buffer the backward would allocate anyway, and one tanh saved
         return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
-            float[] dx = x.gradData();
+            float[] fresh = x.gradDataToOverwrite(), dx = fresh != null ? fresh : x.gradData();
             Parallel.forRange(dx.length, 1 << 14, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float v = xs[i], ti = t[i];
-                    float du = GELU_C * (1f + 3f * GELU_A * v * v);
-                    dx[i] += dy[i] * (0.5f * (1f + ti) + 0.5f * v * (1f - ti * ti) * du);
+                if (fresh != null) {                    // a first gradient is written: 0 + g, as added into zeros
+                    for (int i = from; i < to; i++) dx[i] = 0f + geluGrad(xs[i], t[i], dy[i]);
+                } else {
+                    for (int i = from; i < to; i++) dx[i] += geluGrad(xs[i], t[i], dy[i]);
                 }
             });
         }, x);
     }
 
+    /** dy·dGELU/dx at x, given t = tanh(u) (the formula above). */
+    private static float geluGrad(float x, float t, float dy) {
+        float du = GELU_C * (1f + 3f * GELU_A * x * x);
+        return dy * (0.5f * (1f + t) + 0.5f * x * (1f - t * t) * du);
+    }
+
     /** t = tanh(√(2/π)(x + 0.044715x³)) elementwise. */
     private static float[] geluTanh(Tensor x) {
-        float[] xs = x.data(), t = Tape.outputBuffer(xs.length, x);
+        float[] xs = x.data(), t = Tape.outputBufferToOverwrite(xs.length, x);
         Parallel.forRange(t.length, 1 << 14, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float v = xs[i];

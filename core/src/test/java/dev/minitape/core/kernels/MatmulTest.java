@@ -228,6 +228,40 @@ class MatmulTest {
         }
     }
 
+    /** nnOverwrite never reads c: over garbage (NaN) it gives nn's bits into zeros, with either kernel and 1 or 2 threads. */
+    @Test
+    void nnOverwriteEqualsNnIntoZerosBitForBit() {
+        Random rnd = new Random(5);
+        for (int[] s : SHAPES) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = random(rnd, m * k), b = random(rnd, k * n);
+            float[] expected = PlainKernels.compute(() -> {
+                float[] c = new float[m * n];
+                Matmul.nn(c, 0, a, 0, b, 0, m, k, n);
+                return c;
+            });
+            int before = Parallel.threads();
+            for (boolean plain : new boolean[] {true, false}) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    Parallel.setThreads(threads);
+                    try {
+                        float[] c = new float[m * n];
+                        Arrays.fill(c, Float.NaN);
+                        Runnable product = () -> Matmul.nnOverwrite(c, 0, a, 0, b, 0, m, k, n);
+                        if (plain) PlainKernels.run(product); else product.run();
+                        String what = (plain ? "plain " : "Vector API ") + threads + " threads " + Arrays.toString(s);
+                        assertArrayEquals(expected, c, what);
+                    } finally {
+                        Parallel.setThreads(before);
+                    }
+                }
+            }
+        }
+        float[] c = {Float.NaN, Float.NaN};
+        Matmul.nnOverwrite(c, 0, new float[0], 0, new float[0], 0, 1, 0, 2);
+        assertArrayEquals(new float[] {0f, 0f}, c, "a product over no depth is 0");
+    }
+
     @Test
     void oneByOneIsAMultiplyAdd() {
         float[] c = {0, 0.5f};
