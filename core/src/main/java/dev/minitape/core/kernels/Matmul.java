@@ -17,7 +17,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>a panel of B: kc ≤ KC = 256 depths by w ≤ NC = 512 columns, packed once per thread and block
  *       (for nt this is where bᵀ is read); 512 KiB, it stays in L2 while the thread's rows stream past;
- *   <li>an accumulator: 3 rows of C over the panel's columns, copied in and out around each block (L1).
+ *   <li>an accumulator: 3 rows of C over the panel's columns, copied in and out around each block (L1);
+ *   <li>for {@link VectorKernel#kernel6}, the panel's whole strips (2 vectors wide) packed again strip by
+ *       strip, so the kernel reads each strip's kc rows one after another instead of 2 KB apart (on the
+ *       GPT-2-sized step, 2.30 → 1.81 s: the strided reads cost L2 and TLB misses).
  * </ul>
  * The micro-kernel updates the 3 accumulator rows with 3 panel rows per pass over j: per vector of
  * columns, 3 loads of B, 3 loads and stores of C, 9 fmas. (A 4×4 or 2×4 tile, or mul-then-add instead of
@@ -58,6 +61,8 @@ public final class Matmul {
      */
     private static final class Workspace {
         final float[][] panel = new float[KC + 2][ROW];
+        /** The panel's whole strips for {@link VectorKernel#kernel6}, each strip's rows one after another. */
+        final float[] strips = new float[KC * NC];
         final float[][] acc = new float[VectorKernel.NARROW_ROWS][ROW];
     }
 
@@ -200,6 +205,7 @@ public final class Matmul {
                 int kc = Math.min(KC, k - pc);
                 pack(panel, b, pc, jc, kc, w);
                 boolean wideVector = VectorApi.enabled() && w >= VectorKernel.STRIP;
+                if (wideVector) packStrips(ws.strips, panel, kc, w);
                 boolean narrowVector = VectorApi.enabled() && !wideVector && w >= VectorKernel.NARROW;
                 for (int i = i0, mr; i < i1; i += mr) {
                     boolean sixRows = wideVector && i1 - i >= VectorKernel.ROWS;
@@ -212,7 +218,7 @@ public final class Matmul {
                         load(acc, mr, c, i, jc, w);
                     }
                     if (sixRows) {
-                        VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
+                        VectorKernel.kernel6(acc, a.data, ai, a.rs, a.cs, ws.strips, panel, kc, w);
                     } else if (twelveRows) {
                         VectorKernel.kernel12(acc, a.data, ai, a.rs, a.cs, panel, kc, w);
                     } else if (mr == MR && w >= WIDE) {
@@ -225,6 +231,14 @@ public final class Matmul {
                     store(acc, mr, c, i, jc, w);
                 }
             }
+        }
+    }
+
+    /** strips[(t·kc + p)·STRIP + x] = panel[p][t·STRIP + x]   for each whole strip t of the panel's w columns */
+    private static void packStrips(float[] strips, float[][] panel, int kc, int w) {
+        int strip = VectorKernel.STRIP;
+        for (int t = 0; (t + 1) * strip <= w; t++) {
+            for (int p = 0, x = t * strip * kc; p < kc; p++, x += strip) System.arraycopy(panel[p], t * strip, strips, x, strip);
         }
     }
 

@@ -31,9 +31,10 @@ final class VectorKernel {
     static final int NARROW_ROWS = 12, NARROW = L;
 
     /**
-     * acc[r][j] = fma(s[o + r·rs + p·ps], panel[p][j], acc[r][j])   for r < 6, p = 0..kc−1 in order, j < w.
+     * acc[r][j] = fma(s[o + r·rs + p·ps], panel[p][j], acc[r][j])   for r < 6, p = 0..kc−1 in order, j < w, with
+     * the panel's whole strips also packed strip by strip: strips[(t·kc + p)·STRIP + x] = panel[p][t·STRIP + x].
      */
-    static void kernel6(float[][] acc, float[] s, int o, int rs, int ps, float[][] panel, int kc, int w) {
+    static void kernel6(float[][] acc, float[] s, int o, int rs, int ps, float[] strips, float[][] panel, int kc, int w) {
         float[] d0 = acc[0], d1 = acc[1], d2 = acc[2], d3 = acc[3], d4 = acc[4], d5 = acc[5];
         int o0 = o, o1 = o + rs, o2 = o1 + rs, o3 = o2 + rs, o4 = o3 + rs, o5 = o4 + rs;
         int j = 0;
@@ -45,9 +46,8 @@ final class VectorKernel {
             FloatVector c30 = FloatVector.fromArray(S, d3, j), c31 = FloatVector.fromArray(S, d3, j1);
             FloatVector c40 = FloatVector.fromArray(S, d4, j), c41 = FloatVector.fromArray(S, d4, j1);
             FloatVector c50 = FloatVector.fromArray(S, d5, j), c51 = FloatVector.fromArray(S, d5, j1);
-            for (int p = 0, q = 0; p < kc; p++, q += ps) {
-                float[] b = panel[p];
-                FloatVector b0 = FloatVector.fromArray(S, b, j), b1 = FloatVector.fromArray(S, b, j1);
+            for (int p = 0, q = 0, x = j * kc; p < kc; p++, q += ps, x += STRIP) {
+                FloatVector b0 = FloatVector.fromArray(S, strips, x), b1 = FloatVector.fromArray(S, strips, x + L);
                 FloatVector a = FloatVector.broadcast(S, s[o0 + q]);
                 c00 = a.fma(b0, c00);
                 c01 = a.fma(b1, c01);
