@@ -80,7 +80,7 @@ awk -v N="$N" -v V="$V" '
         for (t in ts) {
             m = median(meds["minitape" SUBSEP t]); p = median(meds["pytorch" SUBSEP t])
             mc = median(cpus["minitape" SUBSEP t]); pc = median(cpus["pytorch" SUBSEP t])
-            printf "| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f× | %.1f | %.1f / %.1f |\n", t, m, lo["minitape" SUBSEP t], hi["minitape" SUBSEP t], \
+            printf "| %s | %.2f (%.2f–%.2f) | %.2f (%.2f–%.2f) | %.2f× | %.1f | %.2f / %.2f |\n", t, m, lo["minitape" SUBSEP t], hi["minitape" SUBSEP t], \
                 p, lo["pytorch" SUBSEP t], hi["pytorch" SUBSEP t], p / m, bytes / (m / 1e3) / 1e9, mc, pc
         }
     }' "$out"

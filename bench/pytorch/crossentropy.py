@@ -51,8 +51,8 @@ def main():
         ms.append((time.perf_counter() - t0) * 1e3)
         cpu_ms.append((time.thread_time() - c0) * 1e3)
     print(f"pytorch v={args.v} n={args.n} threads={args.threads} sigma={args.sigma} repeat={args.repeat} "
-          f"median_ms={statistics.median(ms):.1f} min_ms={min(ms):.1f} max_ms={max(ms):.1f} "
-          f"main_thread_cpu_median_ms={statistics.median(cpu_ms):.1f} loss={loss:.6f}")
+          f"median_ms={statistics.median(ms):.3f} min_ms={min(ms):.3f} max_ms={max(ms):.3f} "
+          f"main_thread_cpu_median_ms={statistics.median(cpu_ms):.3f} loss={loss:.6f}")
 
 
 if __name__ == "__main__":

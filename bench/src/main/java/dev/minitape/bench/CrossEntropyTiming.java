@@ -73,8 +73,8 @@ public final class CrossEntropyTiming {
             cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf("minitape v=%d n=%d threads=%d sigma=%s repeat=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f "
-                        + "main_thread_cpu_median_ms=%.1f loss=%.6f logits=%s%n",
+        System.out.printf("minitape v=%d n=%d threads=%d sigma=%s repeat=%d median_ms=%.3f min_ms=%.3f max_ms=%.3f "
+                        + "main_thread_cpu_median_ms=%.3f loss=%.6f logits=%s%n",
                 v, n, threads, sigma, repeat, median(ms), ms[0], ms[repeat - 1], median(cpuMs), loss, mode);
     }
 

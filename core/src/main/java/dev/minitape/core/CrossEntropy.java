@@ -150,7 +150,7 @@ public final class CrossEntropy {
         float[] rowMin = Tape.outputBuffer(n, logits), rowCoef = Tape.outputBuffer(n, logits);
         int[] argmax = new int[n];
         // The forward computes the gradient itself (one exponential per logit, not two) when there will be a backward.
-        boolean backward = Tape.isRecording() && logits.requiresGrad() && CrossEntropyKernel.keepsGradient(v);
+        boolean backward = Tape.isRecording() && logits.requiresGrad();
         KeptGradient buffer = new KeptGradient(backward ? reuseOrAllocate(n * v) : null);
         CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v, buffer.g);
 

@@ -86,16 +86,15 @@ public final class CrossEntropyKernel {
      * The forward sweep of rows [0, n): loss[r] (unscaled), lse[r], argmax[r] (−1 for an ignored row), and
      * what {@link #backward} needs: the row max m_r, a lower bound of the row (its min, or for short rows its
      * block's; a narrow row lets Exp skip work) and
-     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r). When g is not null and {@link #keepsGradient}(v), it
-     * receives the gradient g (n×V, zero rows for ignored targets; the bits of {@link #rows}) for
-     * {@link #backward}; otherwise it is left alone. g must not alias z.
+     * coef_r = s_r·(A + 2ζρ·lse)/Σ_j e^(z_j − m_r). When g is not null it receives the gradient g (n×V, zero
+     * rows for ignored targets; the bits of {@link #rows}) for {@link #backward}. g must not alias z.
      */
     public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
                                float[] z, Targets t, float[] scale, int n, int v, float[] g) {
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
             if (v <= SMALL) {
-                forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s);
+                forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
                 return;
             }
             for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
@@ -132,10 +131,6 @@ public final class CrossEntropyKernel {
         });
     }
 
-    /** Whether {@link #forward} can keep the gradient of rows this long (short rows take another path). */
-    public static boolean keepsGradient(int v) {
-        return v > SMALL;
-    }
 
     /** dz_r += d_r·g_r for rows [from, to), d_r = dy[r] when perRow, else dy[0]; rows with d_r = 0 are skipped. */
     private static void addScaledRows(float[] dz, float[] dy, boolean perRow, float[] g, int from, int to, int v) {
@@ -249,11 +244,11 @@ public final class CrossEntropyKernel {
      * forwardRow for rows [from, to) of a short V (≤ SMALL), several rows to an Exp block: each row's
      * arguments z_j − m_r are formed in the block, which Exp then takes with shift 0 (the same floats), and
      * each row's sum is Exp.sumLanes of its terms, which is what Exp's lanes give a row of at most 512
-     * (one term per lane). So every number is the one forwardRow gives.
+     * (one term per lane). So every number is the one forwardRow gives, g's rows included.
      */
     private static void forwardSmall(int from, int to, float[] loss, float[] lse, int[] argmax, float[] rowMax,
                                      float[] rowMin, float[] rowCoef, float[] z, Targets t, float[] scale, int v,
-                                     Scratch s) {
+                                     Scratch s, float[] g) {
         int per = 512 / v;                                            // rows of ≤ 512: Exp's sum is sumLanes
         float[] in = s.exp.in, out = s.exp.out, shift = s.aux3;
         int[] best = new int[per];
@@ -282,7 +277,7 @@ public final class CrossEntropyKernel {
             for (int q = 0; q < rows; q++) {
                 if (isIgnored(t, r0 + q)) Arrays.fill(in, q * v, (q + 1) * v, 0f);
             }
-            Exp.block(s.exp, n, 0f, path);
+            Exp.block(s.exp, padded(in, n), 0f, path);
             for (int q = 0; q < rows; q++) {
                 int r = r0 + q;
                 if (isIgnored(t, r)) {
@@ -293,6 +288,12 @@ public final class CrossEntropyKernel {
                 int b = best[q];
                 float max = b < 0 ? Float.NEGATIVE_INFINITY : z[r * v + b];
                 finishRow(r, Math.max(b, 0), max, min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
+                if (g != null) System.arraycopy(out, q * v, g, r * v, v);     // the exponentials, made g_r below
+            }
+            if (g == null) continue;
+            for (int r = r0; r < r0 + rows; r++) {                   // after the copies: toGradient may reuse out
+                if (isIgnored(t, r)) Arrays.fill(g, r * v, (r + 1) * v, 0f);
+                else toGradient(g, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
             }
         }
     }
@@ -330,7 +331,7 @@ public final class CrossEntropyKernel {
                 }
             }
             for (int i = 0; i < n; i++) in[i] = in[i] - acc[i];
-            Exp.block(s.exp, n, 0f, path);
+            Exp.block(s.exp, padded(in, n), 0f, path);
             System.arraycopy(dz, at0, acc, 0, n);
             if (plain) {
                 float d = dy[0];
@@ -352,6 +353,16 @@ public final class CrossEntropyKernel {
                 System.arraycopy(acc, lo, dz, r * v, v);
             }
         }
+    }
+
+    /**
+     * n rounded up to a multiple of 16 (whole vectors of 8 or 16 lanes: no element-by-element tail in
+     * the exponentials), with in[n, padded) set to 0, whose exponentials nobody reads. n ≤ 512.
+     */
+    private static int padded(float[] in, int n) {
+        int whole = (n + 15) & ~15;
+        Arrays.fill(in, n, whole, 0f);
+        return whole;
     }
 
     /**
