@@ -1,5 +1,8 @@
 package dev.minitape.nn;
 
+import static dev.minitape.nn.MultiHeadAttention.Causality.BIDIRECTIONAL;
+import static dev.minitape.nn.MultiHeadAttention.Kind.SELF;
+
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import java.util.function.UnaryOperator;
@@ -17,7 +20,7 @@ public final class EncoderBlock extends Module {
     /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
     public EncoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, SELF, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
         this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
@@ -33,7 +36,7 @@ public final class EncoderBlock extends Module {
      * input and gives back {@code toRows} of its output.
      */
     public Tensor forwardRows(Tensor x, Tensor padding, UnaryOperator<Tensor> toGrid, UnaryOperator<Tensor> toRows) {
-        x = x.add(toRows.apply(attn.forward(toGrid.apply(ln1.forward(x)), null, false, padding, null)));
+        x = x.add(toRows.apply(attn.selfAttention(toGrid.apply(ln1.forward(x)), BIDIRECTIONAL, padding)));
         return x.add(mlp.forward(ln2.forward(x)));
     }
 }

@@ -1,5 +1,8 @@
 package dev.minitape.nn;
 
+import static dev.minitape.nn.MultiHeadAttention.Causality.CAUSAL;
+import static dev.minitape.nn.MultiHeadAttention.Kind.SELF;
+
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 
@@ -19,14 +22,14 @@ public final class TransformerBlock extends Module {
     /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
     public TransformerBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
+        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, SELF, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
         this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
 
     /** x (B, T, C); cache null for a full pass, or the block's cache for incremental decoding. */
     public Tensor forward(Tensor x, KvCache cache) {
-        x = x.add(attn.forward(ln1.forward(x), null, true, null, cache));
+        x = x.add(attn.selfAttention(ln1.forward(x), CAUSAL, cache));
         return x.add(mlp.forward(ln2.forward(x)));
     }
 }
