@@ -53,9 +53,11 @@ public final class Seq2SeqTransformer extends Module {
         public Config {
             if (vocabSize <= SPECIALS) throw new IllegalArgumentException("seq2seq: vocabulary " + vocabSize + " leaves no symbols after PAD, BOS, EOS");
             if (dim <= 0 || heads <= 0 || dim % heads != 0) {
-                throw new IllegalArgumentException("seq2seq: --d-model " + dim + " must be positive and divisible by --n-head " + heads);
+                throw new IllegalArgumentException("Seq2SeqTransformer.Config.dim " + dim
+                        + " must be positive and divisible by Seq2SeqTransformer.Config.heads " + heads);
             }
-            if (encoderLayers <= 0 || decoderLayers <= 0) throw new IllegalArgumentException("seq2seq: --n-layer must be positive");
+            if (encoderLayers <= 0) throw new IllegalArgumentException("Seq2SeqTransformer.Config.encoderLayers must be positive, got " + encoderLayers);
+            if (decoderLayers <= 0) throw new IllegalArgumentException("Seq2SeqTransformer.Config.decoderLayers must be positive, got " + decoderLayers);
             if (maxLen <= 0) throw new IllegalArgumentException("seq2seq: maximum length must be positive, got " + maxLen);
         }
     }
