@@ -43,9 +43,10 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, c, parsed) -> {
             PrintWriter err = c.getErr();
-            err.println("minitape: " + oneLine(e));
+            boolean badInput = e instanceof IllegalArgumentException;
+            err.println("minitape: " + (badInput ? FlagNames.inFlags(oneLine(e)) : oneLine(e)));
             if (main.debug) e.printStackTrace(err);
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            return badInput ? 2 : 1;
         });
         return cli.execute(args);
     }

@@ -13,9 +13,11 @@ import dev.minitape.lm.tokenizer.ByteBpeTokenizer;
 import dev.minitape.lm.tokenizer.CharTokenizer;
 import dev.minitape.lm.tokenizer.Tokenizer;
 import dev.minitape.lm.train.Checkpoint;
+import dev.minitape.lm.train.ModelKind;
 import dev.minitape.lm.train.ModelSpec;
 import dev.minitape.lm.train.TrainConfig;
 import dev.minitape.lm.train.Trainer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,19 +69,52 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end.")
     int sampleTokens;
 
+    /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
+    private record Corpus(Tokenizer tokenizer, TokenArray tokens, double charsPerToken, String firstChar, double floorPerChar) {}
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
-        if (resumed != null && data == null && resumed.data() != null) data = Path.of(resumed.data());
-        if (resumed != null) {
-            // The resumed run reads the same text the same way: its tokenizer kind and seed come from the checkpoint.
-            tokenizer = resumed.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
-            seed = resumed.train().seed();
-        }
+        if (resumed != null) readTheSameTextAs(resumed);
+        Corpus corpus = readCorpus(resumed == null ? null : resumed.tokenizer());
+        Tokenizer tok = corpus.tokenizer();
 
-        // The text and the tokenizer
+        // The model and the run
+        ModelSpec spec = resumed != null ? resumed.spec() : modelSpec(tok.vocabSize());
+        TrainConfig config = resumed != null ? resumed.train() : trainConfig();
+        TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), config.blockSize());
+        LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
+        Files.createDirectories(runDir);
+        double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
+        Progress progress = new Progress(config.steps(), floorPerToken);
+        String dataSource = data == null ? null : data.toAbsolutePath().toString();
+        Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
+        if (resumed != null) trainer.restore(resumed);
+        System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
+                spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
+        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir);
+        if (result.steps() < config.steps()) return INTERRUPTED;
+
+        // The figures and a sample
+        printFigures(result, corpus, runDir);
+        if (sampleTokens > 0) printSample(lm, corpus);
+        return 0;
+    }
+
+    /** A resumed run reads the same text the same way: its data, tokenizer kind and seed come from the checkpoint. */
+    private void readTheSameTextAs(Checkpoint.Contents resumed) {
+        if (data == null && resumed.data() != null) data = Path.of(resumed.data());
+        tokenizer = resumed.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
+        seed = resumed.train().seed();
+    }
+
+    /**
+     * Reads the text (--data, or the built-in corpus), fits a tokenizer unless one is given, and encodes the
+     * text; the raw text is dropped on return, so only the compact tokens stay in memory.
+     */
+    private Corpus readCorpus(Tokenizer given) throws IOException {
         String source;
         byte[] bytes;
         double floorPerChar = Double.NaN;
@@ -95,37 +130,35 @@ final class TrainCommand implements Callable<Integer> {
             source = tokenizer.equals("char") ? TextFiles.decodeUtf8(data, bytes) : null;
             System.out.printf(Locale.ROOT, "data: %s (%,d bytes)%n", data, bytes.length);
         }
-        Tokenizer tok = resumed != null ? resumed.tokenizer() : switch (tokenizer) {
+        Tokenizer tok = given != null ? given : switch (tokenizer) {
             case "char" -> CharTokenizer.fit(source);
             case "bpe" -> ByteBpeTokenizer.train(bytes, vocabSize);
             default -> throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + tokenizer + "'");
         };
-        // Tokens stored once and compactly; the raw text is dropped as soon as it is encoded.
         TokenArray tokens = source != null && tok instanceof CharTokenizer ? TokenArray.encodeByPieces(source, tok)
                 : TokenArray.of(tok.encodeBytes(bytes), tok.vocabSize());
         double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.size();
         String firstChar = source == null || source.isEmpty() ? "\n" : source.substring(0, Character.charCount(source.codePointAt(0)));
-        bytes = null;
-        source = null;
+        return new Corpus(tok, tokens, charsPerToken, firstChar, floorPerChar);
+    }
 
-        // The model and the run
-        ModelSpec spec = resumed != null ? resumed.spec()
-                : new ModelSpec(model, tok.vocabSize(), blockSize, nLayer, nHead, nEmbd, dropout, 3, 4 * nEmbd);
-        TrainConfig config = resumed != null ? resumed.train()
-                : new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, 0.9, 0.99, 1.0, labelSmoothing,
-                null, evalEvery, 20, checkpointEvery, seed);
-        TextDataset dataset = new TextDataset(tokens, tok.vocabSize(), config.blockSize());
-        LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
-        Files.createDirectories(runDir);
-        double floorPerToken = floorPerChar * charsPerToken;
-        Progress progress = new Progress(config.steps(), floorPerToken);
-        String dataSource = data == null ? null : data.toAbsolutePath().toString();
-        Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
-        if (resumed != null) trainer.restore(resumed);
-        System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
-                spec.kind(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
-        // Ctrl-C (or SIGTERM): the hook asks the loop to save a checkpoint before its next step, then holds the JVM
-        // open until this thread has said so; the JVM exits when the hook returns.
+    private ModelSpec modelSpec(int vocab) {
+        return ModelSpec.builder().kind(ModelKind.of(model)).vocabSize(vocab).blockSize(blockSize).nLayer(nLayer).nHead(nHead)
+                .nEmbd(nEmbd).dropout(dropout).build();
+    }
+
+    private TrainConfig trainConfig() {
+        return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmup)
+                .weightDecay(weightDecay).labelSmoothing(labelSmoothing).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
+                .seed(seed).build();
+    }
+
+    /**
+     * Trains to the last step, or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
+     * checkpoint before its next step, then holds the JVM open until this thread has said where it saved
+     * (the JVM exits when the hook returns).
+     */
+    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, int steps, Path runDir) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             trainer.stop();
@@ -143,10 +176,10 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 progress.close();
             }
-            if (result.steps() < config.steps()) {
+            if (result.steps() < steps) {
                 System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
                         + "; continue with --resume " + runDir);
-                return INTERRUPTED;
+                return result;
             }
         } finally {
             reported.countDown();
@@ -156,20 +189,23 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalStateException signalledAsTheRunEnded) {
             // the hook returns at once: the run is complete
         }
+        return result;
+    }
 
-        // The figures and a sample
-        Figures.print(System.out, "validation", result.valLoss(), charsPerToken);
-        if (!Double.isNaN(floorPerChar)) {
+    private static void printFigures(Trainer.Result result, Corpus corpus, Path runDir) {
+        Figures.print(System.out, "validation", result.valLoss(), corpus.charsPerToken());
+        if (!Double.isNaN(corpus.floorPerChar())) {
             System.out.printf(Locale.ROOT, "floor: %.4f nats/char; the gap %.4f nats/char is the KL divergence D(source || model)%n",
-                    floorPerChar, result.valLoss() / charsPerToken - floorPerChar);
+                    corpus.floorPerChar(), result.valLoss() / corpus.charsPerToken() - corpus.floorPerChar());
         }
         System.out.println("run folder: " + runDir.toAbsolutePath());
-        if (sampleTokens > 0) {
-            System.out.println("sample:");
-            int[] prompt = tok.encode(data == null ? "The" : firstChar);
-            int[] ids = Sampler.generate(lm, prompt, sampleTokens, new SamplingOptions(0.8, 0, 1.0), new Rng(seed), null);
-            System.out.println(tok.decode(prompt) + tok.decode(ids));
-        }
-        return 0;
+    }
+
+    private void printSample(LanguageModel lm, Corpus corpus) {
+        System.out.println("sample:");
+        Tokenizer tok = corpus.tokenizer();
+        int[] prompt = tok.encode(data == null ? "The" : corpus.firstChar());
+        int[] ids = Sampler.generate(lm, prompt, sampleTokens, new SamplingOptions(0.8, 0, 1.0), new Rng(seed), null);
+        System.out.println(tok.decode(prompt) + tok.decode(ids));
     }
 }

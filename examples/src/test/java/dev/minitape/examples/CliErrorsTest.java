@@ -104,6 +104,24 @@ class CliErrorsTest {
     }
 
     @Test
+    void theLibrarysFieldNamesReachTheUserAsFlags() {
+        fails(2, "--steps must be positive, got 0", "train", "--steps", "0");
+        fails(2, "--min-lr must be between 0 and --lr (0.003), got 0.01", "train", "--min-lr", "0.01");
+        fails(2, "--warmup must be at least 0 and less than --steps (800), got 900", "train", "--warmup", "900");
+        fails(2, "--label-smoothing must be in [0, 1], got 2.0", "train", "--label-smoothing", "2");
+        fails(2, "--model must be bigram, mlp or gpt, got 'rnn'", "train", "--model", "rnn");
+        fails(2, "--d-model 30 must be positive and divisible by --n-head 4", "copy", "--d-model", "30");
+        assertFalse(cli("train", "--steps", "0").err.contains("TrainConfig"), "no library field names in CLI errors");
+    }
+
+    @Test
+    void flagNamesReplaceOnlyFieldsTheCliSets() {
+        assertEquals("--lr must be positive; --min-lr too", FlagNames.inFlags("TrainConfig.lr must be positive; TrainConfig.minLr too"));
+        assertEquals("ModelSpec.context must be positive, got 0", FlagNames.inFlags("ModelSpec.context must be positive, got 0"));
+        assertEquals("run/model.safetensors: bad", FlagNames.inFlags("run/model.safetensors: bad"));
+    }
+
+    @Test
     void copyOptionsOutOfRangeAreNamed() throws IOException {
         fails(2, "--batch-size must be at least 1, got 0", "copy", "--batch-size", "0");
         fails(2, "--eval-every must be at least 1, got -2", "copy", "--eval-every", "-2");

@@ -1,5 +1,9 @@
 package dev.minitape.nn;
 
+import static dev.minitape.nn.MultiHeadAttention.Causality.CAUSAL;
+import static dev.minitape.nn.MultiHeadAttention.Kind.CROSS;
+import static dev.minitape.nn.MultiHeadAttention.Kind.SELF;
+
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import java.util.function.UnaryOperator;
@@ -20,9 +24,9 @@ public final class DecoderBlock extends Module {
     /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
     public DecoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
         this.ln1 = module("ln1", new LayerNorm(dim));
-        this.selfAttn = module("self_attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
+        this.selfAttn = module("self_attn", new MultiHeadAttention(dim, heads, dropout, SELF, rng, dropoutRng));
         this.ln2 = module("ln2", new LayerNorm(dim));
-        this.crossAttn = module("cross_attn", new MultiHeadAttention(dim, heads, dropout, true, rng, dropoutRng));
+        this.crossAttn = module("cross_attn", new MultiHeadAttention(dim, heads, dropout, CROSS, rng, dropoutRng));
         this.ln3 = module("ln3", new LayerNorm(dim));
         this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
     }
@@ -50,8 +54,8 @@ public final class DecoderBlock extends Module {
 
     private Tensor run(Tensor x, Tensor memory, Tensor memoryPadding, KvCache selfCache, KvCache crossCache,
                        UnaryOperator<Tensor> toGrid, UnaryOperator<Tensor> toRows) {
-        x = x.add(toRows.apply(selfAttn.forward(toGrid.apply(ln1.forward(x)), null, true, null, selfCache)));
-        x = x.add(toRows.apply(crossAttn.forward(toGrid.apply(ln2.forward(x)), memory, false, memoryPadding, crossCache)));
+        x = x.add(toRows.apply(selfAttn.selfAttention(toGrid.apply(ln1.forward(x)), CAUSAL, selfCache)));
+        x = x.add(toRows.apply(crossAttn.crossAttention(toGrid.apply(ln2.forward(x)), memory, memoryPadding, crossCache)));
         return x.add(mlp.forward(ln3.forward(x)));
     }
 }

@@ -1,25 +1,20 @@
 package dev.minitape.nn;
 
+import static dev.minitape.nn.MultiHeadAttention.Causality.BIDIRECTIONAL;
+
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import java.util.function.UnaryOperator;
 
 /** A pre-LayerNorm encoder block: x + attn(ln1(x)) over all unpadded positions, then x + mlp(ln2(x)). */
-public final class EncoderBlock extends Module {
-    public final LayerNorm ln1, ln2;
-    public final MultiHeadAttention attn;
-    public final Mlp mlp;
-
+public final class EncoderBlock extends SelfAttentionBlock {
     public EncoderBlock(int dim, int heads, float dropout, Rng rng) {
         this(dim, heads, dropout, rng, rng);
     }
 
     /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
     public EncoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
-        this.ln1 = module("ln1", new LayerNorm(dim));
-        this.attn = module("attn", new MultiHeadAttention(dim, heads, dropout, false, rng, dropoutRng));
-        this.ln2 = module("ln2", new LayerNorm(dim));
-        this.mlp = module("mlp", new Mlp(dim, 4 * dim, dropout, rng, dropoutRng));
+        super(dim, heads, dropout, rng, dropoutRng);
     }
 
     /** x (B, S, C); padding (B, S) with 1 at padded source positions, or null. */
@@ -33,7 +28,7 @@ public final class EncoderBlock extends Module {
      * input and gives back {@code toRows} of its output.
      */
     public Tensor forwardRows(Tensor x, Tensor padding, UnaryOperator<Tensor> toGrid, UnaryOperator<Tensor> toRows) {
-        x = x.add(toRows.apply(attn.forward(toGrid.apply(ln1.forward(x)), null, false, padding, null)));
+        x = x.add(toRows.apply(attn.selfAttention(toGrid.apply(ln1.forward(x)), BIDIRECTIONAL, padding)));
         return x.add(mlp.forward(ln2.forward(x)));
     }
 }

@@ -14,10 +14,22 @@ import dev.minitape.core.ops.Attention;
  * query whose keys are all masked attends to nothing (output 0); with a cache (incremental decoding) or
  * attention dropout, the composite path, where masked scores are −1e9 before the softmax. Either way
  * no NaN appears where PyTorch's −∞ masking gives one. Self-attention projects q, k, v with one Linear
- * ({@code qkv}); cross-attention has {@code q} and {@code kv}.
+ * ({@code qkv}); cross-attention has {@code q} and {@code kv}. A layer is built for one {@link Kind} and
+ * called through the matching method: {@link #selfAttention} or {@link #crossAttention}.
  */
 public final class MultiHeadAttention extends Module {
     private static final float MASKED = -1e9f;
+
+    /** Where keys and values come from: the queries' own sequence, or another one (the encoder's output). */
+    public enum Kind { SELF, CROSS }
+
+    /** Which keys of its own sequence a self-attention query sees (padded keys are hidden either way). */
+    public enum Causality {
+        /** query i sees keys up to its own position */
+        CAUSAL,
+        /** every query sees every key */
+        BIDIRECTIONAL
+    }
 
     private final int dim, heads, headDim;
     private final boolean cross;
@@ -25,19 +37,19 @@ public final class MultiHeadAttention extends Module {
     public final Linear proj;
     private final Dropout attnDropout, residDropout;
 
-    public MultiHeadAttention(int dim, int heads, float dropout, boolean cross, Rng rng) {
-        this(dim, heads, dropout, cross, rng, rng);
+    public MultiHeadAttention(int dim, int heads, float dropout, Kind kind, Rng rng) {
+        this(dim, heads, dropout, kind, rng, rng);
     }
 
     /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
-    public MultiHeadAttention(int dim, int heads, float dropout, boolean cross, Rng rng, Rng dropoutRng) {
+    public MultiHeadAttention(int dim, int heads, float dropout, Kind kind, Rng rng, Rng dropoutRng) {
         if (heads <= 0 || dim % heads != 0) {
             throw new IllegalArgumentException("MultiHeadAttention: width " + dim + " is not divisible by " + heads + " heads");
         }
         this.dim = dim;
         this.heads = heads;
         this.headDim = dim / heads;
-        this.cross = cross;
+        this.cross = kind == Kind.CROSS;
         this.qkv = cross ? null : module("qkv", new Linear(dim, 3 * dim, true, rng));
         this.q = cross ? module("q", new Linear(dim, dim, true, rng)) : null;
         this.kv = cross ? module("kv", new Linear(dim, 2 * dim, true, rng)) : null;
@@ -47,16 +59,42 @@ public final class MultiHeadAttention extends Module {
     }
 
     /**
-     * @param x          queries (B, T, C)
-     * @param memory     keys and values for cross-attention (B, S, C); null for self-attention
-     * @param causal     query i (at absolute position cache.length() + i) sees keys up to its own position
-     * @param keyPadding (B, S) with 1 where a key is padding (hidden from every query), or null
-     * @param cache      keys and values from earlier calls (incremental decoding), or null
+     * Self-attention over the whole sequence (training, evaluation).
+     *
+     * @param x          queries, keys and values (B, T, C)
+     * @param keyPadding (B, T) with 1 where a key is padding (hidden from every query), or null: none
      */
-    public Tensor forward(Tensor x, Tensor memory, boolean causal, Tensor keyPadding, KvCache cache) {
-        if (cross == (memory == null)) {
-            throw new IllegalArgumentException("MultiHeadAttention: " + (cross ? "cross-attention needs a memory"
-                    : "self-attention takes no memory"));
+    public Tensor selfAttention(Tensor x, Causality causality, Tensor keyPadding) {
+        return attend(Kind.SELF, x, null, causality == Causality.CAUSAL, keyPadding, null);
+    }
+
+    /**
+     * Self-attention that continues a cache (incremental decoding): query i is at position
+     * {@code cache.length() + i}, and its keys and values are added to the cache.
+     *
+     * @param x     the new positions (B, T, C)
+     * @param cache keys and values of the earlier positions; null for a full pass without padding
+     */
+    public Tensor selfAttention(Tensor x, Causality causality, KvCache cache) {
+        return attend(Kind.SELF, x, null, causality == Causality.CAUSAL, null, cache);
+    }
+
+    /**
+     * Cross-attention: every query sees every unpadded position of the memory.
+     *
+     * @param x             queries (B, T, C)
+     * @param memory        keys and values (B, S, C)
+     * @param memoryPadding (B, S) with 1 where the memory is padding, or null: none
+     * @param cache         holds the memory's keys and values after the first call (incremental decoding), or null
+     */
+    public Tensor crossAttention(Tensor x, Tensor memory, Tensor memoryPadding, KvCache cache) {
+        return attend(Kind.CROSS, x, memory, false, memoryPadding, cache);
+    }
+
+    private Tensor attend(Kind called, Tensor x, Tensor memory, boolean causal, Tensor keyPadding, KvCache cache) {
+        if (cross != (called == Kind.CROSS)) {
+            throw new IllegalArgumentException("MultiHeadAttention: this layer was built for "
+                    + (cross ? "cross-attention; call crossAttention" : "self-attention; call selfAttention"));
         }
         int b = x.size(0), t = x.size(1);
         if (attnDropout.isTraining() && attnDropout.active()) {

@@ -3,11 +3,14 @@ package dev.minitape.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
+import dev.minitape.nn.MultiHeadAttention.Causality;
+import dev.minitape.nn.MultiHeadAttention.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -129,13 +132,13 @@ class AttentionTest {
     void aQueryWhoseKeysAreAllMaskedGetsFiniteOutputsAndGradients() {
         // Cross-attention where batch 1's memory is all padding, and self-attention where key 0 is padding
         // and the causal mask hides every other key from query 0.
-        MultiHeadAttention cross = new MultiHeadAttention(C, H, 0f, true, new Rng(18));
-        MultiHeadAttention self = new MultiHeadAttention(C, H, 0f, false, new Rng(19));
+        MultiHeadAttention cross = new MultiHeadAttention(C, H, 0f, Kind.CROSS, new Rng(18));
+        MultiHeadAttention self = new MultiHeadAttention(C, H, 0f, Kind.SELF, new Rng(19));
         Tensor x = Tensor.randn(new Rng(20), 2, 3, C).requiresGrad(true);
         Tensor memory = Tensor.randn(new Rng(21), 2, 4, C).requiresGrad(true);
         try (Tape tape = Tape.start()) {
-            Tensor a = cross.forward(x, memory, false, Tensor.of(new float[] {0, 0, 1, 0, 1, 1, 1, 1}, 2, 4), null);
-            Tensor b = self.forward(x, null, true, Tensor.of(new float[] {1, 0, 0, 0, 0, 0}, 2, 3), null);
+            Tensor a = cross.crossAttention(x, memory, Tensor.of(new float[] {0, 0, 1, 0, 1, 1, 1, 1}, 2, 4), null);
+            Tensor b = self.selfAttention(x, Causality.CAUSAL, Tensor.of(new float[] {1, 0, 0, 0, 0, 0}, 2, 3));
             assertAllFinite(a.toArray(), "cross-attention output");
             assertAllFinite(b.toArray(), "self-attention output");
             a.sum().add(b.sum()).backward();
@@ -144,6 +147,17 @@ class AttentionTest {
         assertAllFinite(memory.grad().toArray(), "grad of memory");
         for (var e : cross.namedParameters().entrySet()) assertAllFinite(e.getValue().grad().toArray(), "cross " + e.getKey());
         for (var e : self.namedParameters().entrySet()) assertAllFinite(e.getValue().grad().toArray(), "self " + e.getKey());
+    }
+
+    @Test
+    void aLayerCalledForTheOtherKindOfAttentionSaysWhichMethodToCall() {
+        MultiHeadAttention cross = new MultiHeadAttention(C, H, 0f, Kind.CROSS, new Rng(22));
+        MultiHeadAttention self = new MultiHeadAttention(C, H, 0f, Kind.SELF, new Rng(23));
+        Tensor x = Tensor.randn(new Rng(24), 1, 3, C);
+        var e = assertThrows(IllegalArgumentException.class, () -> cross.selfAttention(x, Causality.CAUSAL, (Tensor) null));
+        assertTrue(e.getMessage().contains("built for cross-attention; call crossAttention"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> self.crossAttention(x, x, null, null));
+        assertTrue(e.getMessage().contains("built for self-attention; call selfAttention"), e.getMessage());
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

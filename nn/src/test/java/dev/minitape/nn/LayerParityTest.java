@@ -130,7 +130,7 @@ class LayerParityTest {
             case "LayerNorm" -> new LayerNorm(cfg.get("dim").asInt());
             case "Mlp" -> new Mlp(cfg.get("dim").asInt(), cfg.get("hidden").asInt(), 0f, rng);
             case "MultiHeadAttention" -> new MultiHeadAttention(cfg.get("dim").asInt(), cfg.get("heads").asInt(), 0f,
-                    cfg.get("cross").asBoolean(), rng);
+                    cfg.get("cross").asBoolean() ? MultiHeadAttention.Kind.CROSS : MultiHeadAttention.Kind.SELF, rng);
             case "TransformerBlock" -> new TransformerBlock(cfg.get("dim").asInt(), cfg.get("heads").asInt(), 0f, rng);
             case "EncoderBlock" -> new EncoderBlock(cfg.get("dim").asInt(), cfg.get("heads").asInt(), 0f, rng);
             case "DecoderBlock" -> new DecoderBlock(cfg.get("dim").asInt(), cfg.get("heads").asInt(), 0f, rng);
@@ -147,7 +147,9 @@ class LayerParityTest {
         }
         if (layer instanceof Layer l) return l.forward(in.get("x"));
         if (layer instanceof MultiHeadAttention m) {
-            return m.forward(in.get("x"), in.get("memory"), cfg.get("causal").asBoolean(), masks.get("keyPadding"), null);
+            if (in.containsKey("memory")) return m.crossAttention(in.get("x"), in.get("memory"), masks.get("keyPadding"), null);
+            var causality = cfg.get("causal").asBoolean() ? MultiHeadAttention.Causality.CAUSAL : MultiHeadAttention.Causality.BIDIRECTIONAL;
+            return m.selfAttention(in.get("x"), causality, masks.get("keyPadding"));
         }
         if (layer instanceof TransformerBlock b) return b.forward(in.get("x"), null);
         if (layer instanceof EncoderBlock b) return b.forward(in.get("x"), masks.get("padding"));

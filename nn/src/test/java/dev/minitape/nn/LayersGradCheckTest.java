@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.minitape.core.GradCheck;
 import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
+import dev.minitape.nn.MultiHeadAttention.Causality;
+import dev.minitape.nn.MultiHeadAttention.Kind;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -62,17 +64,17 @@ class LayersGradCheckTest {
 
     @Test
     void selfAttentionCausalWithKeyPadding() {
-        MultiHeadAttention attn = new MultiHeadAttention(C, H, 0f, false, new Rng(7));
+        MultiHeadAttention attn = new MultiHeadAttention(C, H, 0f, Kind.SELF, new Rng(7));
         var p = attn.namedParameters();
-        check("MultiHeadAttention self, causal + key padding", in -> attn.forward(in[0], null, true, KEY_PADDING, null),
+        check("MultiHeadAttention self, causal + key padding", in -> attn.selfAttention(in[0], Causality.CAUSAL, KEY_PADDING),
                 input(8, B, T, C), p.get("qkv.weight"), p.get("proj.weight"));
     }
 
     @Test
     void crossAttentionWithMemoryPadding() {
-        MultiHeadAttention attn = new MultiHeadAttention(C, H, 0f, true, new Rng(9));
+        MultiHeadAttention attn = new MultiHeadAttention(C, H, 0f, Kind.CROSS, new Rng(9));
         var p = attn.namedParameters();
-        check("MultiHeadAttention cross, memory padding", in -> attn.forward(in[0], in[1], false, MEMORY_PADDING, null),
+        check("MultiHeadAttention cross, memory padding", in -> attn.crossAttention(in[0], in[1], MEMORY_PADDING, null),
                 input(10, B, T, C), input(11, B, S, C), p.get("q.weight"), p.get("kv.weight"), p.get("kv.bias"));
     }
 

@@ -25,10 +25,7 @@ import java.util.List;
  * {@code nn.Linear}): embeddings N(0, 1); in the blocks every matrix Glorot-uniform
  * ({@code nn.Transformer._reset_parameters}), the attention's q, k, v projections with the bound of the one
  * (3C, C) in-projection matrix they form in {@code nn.MultiheadAttention}, whose biases start at 0; the
- * MLP biases and the head keep {@code nn.Linear}'s default. (With embeddings scaled down to N(0, 0.1²)
- * the blocks' outputs swamped the token identity in the residual stream: copy needed twice the steps and
- * reverse did not reach 99% in 400; N(0, 1) embeddings fixed most of it, and Glorot blocks on top brought
- * copy to PyTorch's 60 steps. See bench/results/copy-vs-pytorch.md.)
+ * MLP biases and the head keep {@code nn.Linear}'s default (why: bench/results/seq2seq-notes.md).
  *
  * <p>Padding costs nothing in the position-wise parts: without a cache, the embeddings, LayerNorms,
  * MLPs, residual sums and the head run on the real positions only (packed rows), and only attention
@@ -53,9 +50,11 @@ public final class Seq2SeqTransformer extends Module {
         public Config {
             if (vocabSize <= SPECIALS) throw new IllegalArgumentException("seq2seq: vocabulary " + vocabSize + " leaves no symbols after PAD, BOS, EOS");
             if (dim <= 0 || heads <= 0 || dim % heads != 0) {
-                throw new IllegalArgumentException("seq2seq: --d-model " + dim + " must be positive and divisible by --n-head " + heads);
+                throw new IllegalArgumentException("Seq2SeqTransformer.Config.dim " + dim
+                        + " must be positive and divisible by Seq2SeqTransformer.Config.heads " + heads);
             }
-            if (encoderLayers <= 0 || decoderLayers <= 0) throw new IllegalArgumentException("seq2seq: --n-layer must be positive");
+            if (encoderLayers <= 0) throw new IllegalArgumentException("Seq2SeqTransformer.Config.encoderLayers must be positive, got " + encoderLayers);
+            if (decoderLayers <= 0) throw new IllegalArgumentException("Seq2SeqTransformer.Config.decoderLayers must be positive, got " + decoderLayers);
             if (maxLen <= 0) throw new IllegalArgumentException("seq2seq: maximum length must be positive, got " + maxLen);
         }
     }

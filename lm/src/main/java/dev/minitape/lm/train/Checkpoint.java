@@ -93,14 +93,7 @@ public final class Checkpoint {
             throw new IOException(dir + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model expects "
                     + spec.vocabSize() + "; the folder mixes files from different runs");
         }
-        // A hand-edited config could describe a model far larger than memory: check it against the
-        // weights file (4 bytes per value) before allocating anything.
-        long weightBytes = Files.size(dir.resolve("model.safetensors"));
-        if (spec.parameterCount() > weightBytes / 4) {
-            throw new IOException(dir.resolve("config.json") + ": describes a model of " + spec.parameterCount()
-                    + " parameters, but model.safetensors holds only " + weightBytes + " bytes; the folder mixes files from different runs");
-        }
-        LanguageModel model = spec.build(new Rng(0));
+        LanguageModel model = buildFitting(spec, dir);
         ModuleIo.load(model.module(), dir.resolve("model.safetensors"));
         OptimizerState optimizer = null;
         Path opt = dir.resolve("optimizer.safetensors");
@@ -121,6 +114,27 @@ public final class Checkpoint {
         return new Contents(spec, train, data, tokenizer, model, optimizer, state);
     }
 
+    /**
+     * The model config.json describes, if model.safetensors (4 bytes per value) can hold it. A hand-edited
+     * config may describe a model too large to build: that is reported as a mismatch, not a crash.
+     */
+    private static LanguageModel buildFitting(ModelSpec spec, Path dir) throws IOException {
+        long weightBytes = Files.size(dir.resolve("model.safetensors"));
+        String mismatch = ", but model.safetensors holds only " + weightBytes + " bytes; the folder mixes files from different runs";
+        LanguageModel model;
+        try {
+            model = spec.build(new Rng(0));
+        } catch (RuntimeException | OutOfMemoryError tooLarge) {
+            throw new IOException(dir.resolve("config.json") + ": describes a model that cannot be built ("
+                    + firstLine(tooLarge) + ")" + mismatch, tooLarge);
+        }
+        long count = model.module().parameterCount();
+        if (count > weightBytes / 4) {
+            throw new IOException(dir.resolve("config.json") + ": describes a model of " + count + " parameters" + mismatch);
+        }
+        return model;
+    }
+
     /** The complete folder to load from, or an error saying what is missing. */
     static Path locate(Path runDir, String slot) throws IOException {
         if (!Files.isDirectory(runDir)) {
@@ -139,7 +153,7 @@ public final class Checkpoint {
         AtomicFiles.write(file, JSON.writeValueAsBytes(value));
     }
 
-    private static String firstLine(Exception e) {
+    private static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);

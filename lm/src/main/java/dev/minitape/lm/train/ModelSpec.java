@@ -6,54 +6,103 @@ import dev.minitape.lm.model.Gpt;
 import dev.minitape.lm.model.GptConfig;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.model.MlpLm;
-import java.util.Set;
 
 /**
- * Which model and its sizes: what config.json records so a checkpoint can be rebuilt.
- * kind is bigram, mlp (context tokens, embedding width nEmbd, hidden units) or gpt.
+ * Which model and its sizes: what config.json records so a checkpoint can be rebuilt. An mlp reads
+ * {@code context} tokens, embeds each in nEmbd values and has {@code hidden} units. Build one with
+ * {@link #builder()}; an invalid spec is an IllegalArgumentException naming the field.
  */
-public record ModelSpec(String kind, int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd, float dropout,
+public record ModelSpec(ModelKind kind, int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd, float dropout,
                         int context, int hidden) {
-    public static final Set<String> KINDS = Set.of("bigram", "mlp", "gpt");
-
     public ModelSpec {
-        if (!KINDS.contains(kind)) throw new IllegalArgumentException("--model must be bigram, mlp or gpt, got '" + kind + "'");
-        if (vocabSize <= 0 || blockSize <= 0) {
-            throw new IllegalArgumentException("vocabulary and block size must be positive, got " + vocabSize + " and " + blockSize);
-        }
-        if (kind.equals("gpt")) new GptConfig(vocabSize, blockSize, nLayer, nHead, nEmbd, dropout);   // validates
-        if (kind.equals("mlp") && (context <= 0 || nEmbd <= 0 || hidden <= 0)) {
-            throw new IllegalArgumentException("mlp model sizes must be positive, got context " + context + ", width "
-                    + nEmbd + ", hidden " + hidden);
+        if (kind == null) throw new IllegalArgumentException("ModelSpec.kind must be bigram, mlp or gpt, got null");
+        positive("vocabSize", vocabSize);
+        positive("blockSize", blockSize);
+        if (kind == ModelKind.GPT) new GptConfig(vocabSize, blockSize, nLayer, nHead, nEmbd, dropout);   // validates
+        if (kind == ModelKind.MLP) {
+            positive("context", context);
+            positive("nEmbd", nEmbd);
+            positive("hidden", hidden);
         }
     }
 
-    public static ModelSpec gpt(GptConfig c) {
-        return new ModelSpec("gpt", c.vocabSize(), c.blockSize(), c.nLayer(), c.nHead(), c.nEmbd(), c.dropout(), 0, 0);
+    private static void positive(String field, int value) {
+        if (value <= 0) throw new IllegalArgumentException("ModelSpec." + field + " must be positive, got " + value);
     }
 
-    /**
-     * The number of learned values the model will have (a tied weight counted once), computed without
-     * building it: a loader checks it against the weights file before allocating anything.
-     */
-    public long parameterCount() {
-        // In double: a hand-edited config may hold sizes whose products overflow a long.
-        double v = vocabSize, t = blockSize, c = nEmbd, h = hidden;
-        double count = switch (kind) {
-            case "bigram" -> v * v;
-            case "mlp" -> (v + 1) * c + (context * c) * h + h + h * v + v;
-            // wte, wpe, per block: ln1, qkv, proj, ln2, fc, proj; then ln_f. The head is wte.
-            default -> v * c + t * c + nLayer * (2 * c + 3 * c * c + 3 * c + c * c + c + 2 * c + 4 * c * c + 4 * c + 4 * c * c + c) + 2 * c;
-        };
-        return count >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) count;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** A fresh model initialized from {@code rng}. */
     public LanguageModel build(Rng rng) {
         return switch (kind) {
-            case "bigram" -> new BigramLm(vocabSize, blockSize);
-            case "mlp" -> new MlpLm(vocabSize, blockSize, context, nEmbd, hidden, rng);
-            default -> new Gpt(new GptConfig(vocabSize, blockSize, nLayer, nHead, nEmbd, dropout), rng);
+            case BIGRAM -> new BigramLm(vocabSize, blockSize);
+            case MLP -> new MlpLm(vocabSize, blockSize, context, nEmbd, hidden, rng);
+            case GPT -> new Gpt(new GptConfig(vocabSize, blockSize, nLayer, nHead, nEmbd, dropout), rng);
         };
+    }
+
+    /**
+     * Named sizes with the CLI's defaults: a GPT of 2 layers, 4 heads, width 64 and context 64, no dropout;
+     * an mlp reads 3 tokens and has 4·nEmbd hidden units unless told otherwise. The vocabulary has no default.
+     */
+    public static final class Builder {
+        private ModelKind kind = ModelKind.GPT;
+        private int vocabSize, blockSize = 64, nLayer = 2, nHead = 4, nEmbd = 64, context = 3;
+        private Integer hidden;
+        private float dropout;
+
+        private Builder() {}
+
+        public Builder kind(ModelKind kind) {
+            this.kind = kind;
+            return this;
+        }
+
+        public Builder vocabSize(int vocabSize) {
+            this.vocabSize = vocabSize;
+            return this;
+        }
+
+        public Builder blockSize(int blockSize) {
+            this.blockSize = blockSize;
+            return this;
+        }
+
+        public Builder nLayer(int nLayer) {
+            this.nLayer = nLayer;
+            return this;
+        }
+
+        public Builder nHead(int nHead) {
+            this.nHead = nHead;
+            return this;
+        }
+
+        public Builder nEmbd(int nEmbd) {
+            this.nEmbd = nEmbd;
+            return this;
+        }
+
+        public Builder dropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        public Builder context(int context) {
+            this.context = context;
+            return this;
+        }
+
+        public Builder hidden(int hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        public ModelSpec build() {
+            return new ModelSpec(kind, vocabSize, blockSize, nLayer, nHead, nEmbd, dropout, context,
+                    hidden != null ? hidden : 4 * nEmbd);
+        }
     }
 }

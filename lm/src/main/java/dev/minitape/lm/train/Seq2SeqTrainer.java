@@ -19,12 +19,8 @@ import java.util.List;
  * eps 1e-8, weight decay 0.01 on matrices and embeddings) at a constant learning rate, no gradient
  * clipping; every evalEvery steps it greedy-decodes the held-out set and records exact-match (the whole
  * output, EOS included, equals target + EOS) and token accuracy. Training and evaluation are timed apart
- * ({@link #trainSeconds()}, {@link #evalSeconds()}).
- *
- * <p>No clipping, as PyTorch's recipe: the global gradient norm climbs from 0.5-1 to 1.7-4 while the
- * model learns the alignment (steps 60 to 150 of reverse), just where clipping at 1.0 bites, and clipping
- * there slowed reverse from a median of 200 to 270 steps to 99% over seeds 1 to 9 (PyTorch: 205 to 285
- * over seeds 1 to 6); see bench/results/copy-vs-pytorch.md.
+ * ({@link #trainSeconds()}, {@link #evalSeconds()}). No clipping, as in PyTorch's recipe: clipping at 1.0
+ * slowed learning to reverse (bench/results/seq2seq-notes.md).
  */
 public final class Seq2SeqTrainer {
     private final Seq2SeqTransformer model;

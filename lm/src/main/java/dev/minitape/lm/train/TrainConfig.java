@@ -4,49 +4,138 @@ package dev.minitape.lm.train;
  * How a language model is trained: AdamW with a linear warmup then cosine decay from lr to minLr,
  * global-norm gradient clipping, optional label smoothing and class weights, evaluation every
  * evalEvery steps on evalBatches fixed validation batches, and a checkpoint every checkpointEvery steps
- * (0 = only at the end and at each best validation loss).
+ * (0 = only at the end and at each best validation loss). Build one with {@link #builder()}; an invalid
+ * value is an IllegalArgumentException naming the field, e.g. "TrainConfig.steps must be positive, got 0".
  */
 public record TrainConfig(int steps, int batchSize, int blockSize, double lr, double minLr, int warmup,
                           double weightDecay, double beta1, double beta2, double gradClip, double labelSmoothing,
                           float[] classWeights, int evalEvery, int evalBatches, int checkpointEvery, long seed) {
     public TrainConfig {
-        positive("--steps", steps);
-        positive("--batch-size", batchSize);
-        positive("--block-size", blockSize);
-        positive("--eval-every", evalEvery);
-        positive("evaluation batches", evalBatches);
-        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
-        if (!(minLr >= 0 && minLr <= lr)) {
-            throw new IllegalArgumentException("--min-lr must be between 0 and --lr (" + lr + "), got " + minLr);
-        }
+        positive("steps", steps);
+        positive("batchSize", batchSize);
+        positive("blockSize", blockSize);
+        positive("evalEvery", evalEvery);
+        positive("evalBatches", evalBatches);
+        if (!(lr > 0) || Double.isInfinite(lr)) throw invalid("lr", "must be a positive finite number", lr);
+        if (!(minLr >= 0 && minLr <= lr)) throw invalid("minLr", "must be between 0 and TrainConfig.lr (" + lr + ")", minLr);
         if (warmup < 0 || warmup >= steps) {
-            throw new IllegalArgumentException("--warmup must be at least 0 and less than --steps (" + steps + "), got " + warmup);
+            throw invalid("warmup", "must be at least 0 and less than TrainConfig.steps (" + steps + ")", warmup);
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("--weight-decay must be a finite number >= 0, got " + weightDecay);
-        }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("AdamW betas must be in [0, 1), got (" + beta1 + ", " + beta2 + ")");
-        }
-        if (!(gradClip > 0)) throw new IllegalArgumentException("gradient clip must be positive, got " + gradClip);
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-            throw new IllegalArgumentException("--label-smoothing must be in [0, 1], got " + labelSmoothing);
-        }
-        if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw invalid("weightDecay", "must be a finite number >= 0", weightDecay);
+        if (!(beta1 >= 0 && beta1 < 1)) throw invalid("beta1", "must be in [0, 1)", beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw invalid("beta2", "must be in [0, 1)", beta2);
+        if (!(gradClip > 0)) throw invalid("gradClip", "must be positive", gradClip);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw invalid("labelSmoothing", "must be in [0, 1]", labelSmoothing);
+        if (checkpointEvery < 0) throw invalid("checkpointEvery", "must be >= 0", checkpointEvery);
         classWeights = classWeights == null ? null : classWeights.clone();
     }
 
-    /** nanoGPT's CPU recipe scaled for a quick run: AdamW (0.9, 0.99), clip 1, weight decay 0.1. */
-    public static TrainConfig defaults() {
-        return new TrainConfig(2000, 12, 64, 1e-3, 1e-4, 100, 0.1, 0.9, 0.99, 1.0, 0, null, 250, 20, 0, 1337);
+    private static void positive(String field, int value) {
+        if (value <= 0) throw invalid(field, "must be positive", value);
     }
 
-    private static void positive(String what, int v) {
-        if (v <= 0) throw new IllegalArgumentException(what + " must be positive, got " + v);
+    private static IllegalArgumentException invalid(String field, String rule, Object got) {
+        return new IllegalArgumentException("TrainConfig." + field + " " + rule + ", got " + got);
     }
 
-    public TrainConfig withSteps(int s) {
-        return new TrainConfig(s, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip,
-                labelSmoothing, classWeights, evalEvery, evalBatches, checkpointEvery, seed);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Named values, each starting at nanoGPT's CPU recipe scaled for a quick run: 2000 steps of 12
+     * sequences of 64 tokens, lr 1e-3 decaying to 1e-4 after 100 warmup steps, AdamW (0.9, 0.99) with weight
+     * decay 0.1, clip 1, no label smoothing or class weights, 20 validation batches every 250 steps,
+     * checkpoints only at the end and at each best, seed 1337.
+     */
+    public static final class Builder {
+        private int steps = 2000, batchSize = 12, blockSize = 64, warmup = 100;
+        private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, beta1 = 0.9, beta2 = 0.99, gradClip = 1.0, labelSmoothing;
+        private float[] classWeights;
+        private int evalEvery = 250, evalBatches = 20, checkpointEvery;
+        private long seed = 1337;
+
+        private Builder() {}
+
+        public Builder steps(int steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder blockSize(int blockSize) {
+            this.blockSize = blockSize;
+            return this;
+        }
+
+        public Builder lr(double lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        public Builder minLr(double minLr) {
+            this.minLr = minLr;
+            return this;
+        }
+
+        public Builder warmup(int warmup) {
+            this.warmup = warmup;
+            return this;
+        }
+
+        public Builder weightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        public Builder betas(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        public Builder gradClip(double gradClip) {
+            this.gradClip = gradClip;
+            return this;
+        }
+
+        public Builder labelSmoothing(double labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        public Builder classWeights(float[] classWeights) {
+            this.classWeights = classWeights;
+            return this;
+        }
+
+        public Builder evalEvery(int evalEvery) {
+            this.evalEvery = evalEvery;
+            return this;
+        }
+
+        public Builder evalBatches(int evalBatches) {
+            this.evalBatches = evalBatches;
+            return this;
+        }
+
+        public Builder checkpointEvery(int checkpointEvery) {
+            this.checkpointEvery = checkpointEvery;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip,
+                    labelSmoothing, classWeights, evalEvery, evalBatches, checkpointEvery, seed);
+        }
     }
 }

@@ -28,8 +28,9 @@ class CheckpointFuzzTest {
         dir = Files.createTempDirectory("ckpt-fuzz");
         String text = SyntheticCorpus.standard().generate(5000, new Rng(1));
         CharTokenizer tok = CharTokenizer.fit(text);
-        ModelSpec spec = new ModelSpec("gpt", tok.vocabSize(), 8, 1, 2, 8, 0f, 0, 0);
-        TrainConfig c = new TrainConfig(2, 2, 8, 1e-3, 1e-4, 1, 0.1, 0.9, 0.99, 1.0, 0, null, 2, 1, 0, 1);
+        ModelSpec spec = ModelSpec.builder().vocabSize(tok.vocabSize()).blockSize(8).nLayer(1).nHead(2).nEmbd(8).build();
+        TrainConfig c = TrainConfig.builder().steps(2).batchSize(2).blockSize(8).warmup(1).evalEvery(2).evalBatches(1)
+                .seed(1).build();
         new Trainer(spec.build(new Rng(2)), spec, tok, new TextDataset(tok.encode(text), tok.vocabSize(), 8), c, dir,
                 Double.NaN, null).train();
         config = Files.readAllBytes(dir.resolve("checkpoint/config.json"));

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
     private static final String TEXT = SyntheticCorpus.standard().generate(20_000, new Rng(1));
     private static final CharTokenizer TOK = CharTokenizer.fit(TEXT);
-    private static final ModelSpec SPEC = new ModelSpec("gpt", TOK.vocabSize(), 16, 1, 2, 16, 0.1f, 0, 0);
+    private static final ModelSpec SPEC = ModelSpec.builder().vocabSize(TOK.vocabSize()).blockSize(16).nLayer(1).nHead(2).nEmbd(16).dropout(0.1f).build();
 
     private static TrainConfig config(int steps) {
-        return new TrainConfig(steps, 4, 16, 3e-3, 3e-4, 2, 0.1, 0.9, 0.99, 1.0, 0.0, null, 5, 3, 0, 7);
+        return TrainConfig.builder().steps(steps).batchSize(4).blockSize(16).lr(3e-3).minLr(3e-4).warmup(2)
+                .evalEvery(5).evalBatches(3).seed(7).build();
     }
 
     private static TextDataset data() {
@@ -119,8 +120,9 @@ class TrainerTest {
     @Test
     void oneAndTwoThreadsGiveBitIdenticalRuns(@TempDir Path one, @TempDir Path two) throws IOException {
         // Sizes at which the kernels do split work across threads (256 rows of width 64).
-        ModelSpec spec = new ModelSpec("gpt", TOK.vocabSize(), 32, 2, 4, 64, 0.1f, 0, 0);
-        TrainConfig c = new TrainConfig(8, 8, 32, 3e-3, 3e-4, 2, 0.1, 0.9, 0.99, 1.0, 0.1, null, 4, 2, 0, 9);
+        ModelSpec spec = ModelSpec.builder().vocabSize(TOK.vocabSize()).blockSize(32).nEmbd(64).dropout(0.1f).build();
+        TrainConfig c = TrainConfig.builder().steps(8).batchSize(8).blockSize(32).lr(3e-3).minLr(3e-4).warmup(2)
+                .labelSmoothing(0.1).evalEvery(4).evalBatches(2).seed(9).build();
         TextDataset d = new TextDataset(TOK.encode(TEXT), TOK.vocabSize(), 32);
         int before = dev.minitape.core.kernels.Parallel.threads();
         try {

@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Updates parameters in place from their gradients, one {@link ParamGroup} (lr, weight decay) at a time.
@@ -148,93 +146,18 @@ public abstract class Optimizer {
 
     /**
      * Replaces this optimizer's state with a copy of {@code state}, which must come from the same kind of
-     * optimizer over parameters of the same names and sizes. Everything is checked before anything changes.
+     * optimizer over parameters of the same names and sizes. Everything is checked before anything changes
+     * ({@link OptimizerStateCheck}).
      */
     public final void loadState(OptimizerState state) {
-        String who = name + ".loadState";
-        String saved = state.require("optimizer");
-        if (!saved.equals(name)) {
-            throw new IllegalArgumentException(who + ": the state was saved by " + saved + ", not " + name);
-        }
-        int count = parseInt(who, "step_count", state.require("step_count"), 0);
-        double[] lrs = new double[groups.size()];
-        for (int i = 0; i < lrs.length; i++) {
-            String key = "group." + i + ".lr";
-            lrs[i] = parseDouble(who, key, state.require(key));
-            ParamGroup.checkLr(who + ": " + key, lrs[i], false);
-        }
-        if (state.metadata().containsKey("group." + groups.size() + ".lr")) {
-            throw new IllegalArgumentException(who + ": the state has more than the " + groups.size()
-                    + " parameter groups of this optimizer");
-        }
-        List<String> buffers = bufferNames();
-        Set<String> expected = new LinkedHashSet<>();
-        int[] steps = new int[slots.size()];
-        float[][][] loaded = new float[slots.size()][][];
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (Slot s : slots) sizes.put(s.name, s.param.numel());
+        OptimizerStateCheck.Restored r = OptimizerStateCheck.check(name, groups.size(), sizes, bufferNames(), state);
+        stepCount = r.stepCount();
+        for (int i = 0; i < groups.size(); i++) groups.get(i).setLr(r.lrs()[i]);
         for (int k = 0; k < slots.size(); k++) {
-            Slot s = slots.get(k);
-            String stepText = state.metadata().get(s.name + ".step");
-            for (String b : buffers) expected.add(s.name + "." + b);
-            if (stepText == null) {
-                for (String b : buffers) {
-                    if (state.tensors().containsKey(s.name + "." + b)) {
-                        throw new IllegalArgumentException(who + ": '" + s.name + "." + b + "' is present but '"
-                                + s.name + ".step' is not");
-                    }
-                }
-                continue;
-            }
-            steps[k] = parseInt(who, s.name + ".step", stepText, 1);
-            loaded[k] = new float[buffers.size()][];
-            for (int b = 0; b < buffers.size(); b++) {
-                String key = s.name + "." + buffers.get(b);
-                float[] v = state.tensors().get(key);
-                if (v == null) {
-                    throw new IllegalArgumentException(who + ": the state has no '" + key + "' for parameter '" + s.name
-                            + "' (" + s.name + ".step = " + stepText + "; tensors: " + state.tensors().keySet() + ")");
-                }
-                if (v.length != s.param.numel()) {
-                    throw new IllegalArgumentException(who + ": '" + key + "' has " + v.length + " values, parameter '"
-                            + s.name + "' has " + s.param.numel());
-                }
-                loaded[k][b] = v.clone();
-            }
-        }
-        List<String> unknown = new ArrayList<>();
-        for (String key : state.tensors().keySet()) if (!expected.contains(key)) unknown.add(key);
-        for (String key : state.metadata().keySet()) {
-            if (key.endsWith(".step") && !key.equals("step_count") && slots.stream().noneMatch(s -> key.equals(s.name + ".step"))) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(who + ": the state has entries for no parameter of this optimizer: "
-                    + unknown + " (its buffers per parameter are " + buffers + "; parameters: "
-                    + slots.stream().map(s -> s.name).toList() + ")");
-        }
-        stepCount = count;
-        for (int i = 0; i < lrs.length; i++) groups.get(i).setLr(lrs[i]);
-        for (int k = 0; k < slots.size(); k++) {
-            slots.get(k).steps = steps[k];
-            slots.get(k).buffers = loaded[k];
-        }
-    }
-
-    private static int parseInt(String who, String key, String text, int min) {
-        try {
-            int v = Integer.parseInt(text);
-            if (v >= min) return v;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(who + ": '" + key + "' must be an integer >= " + min + ", got '" + text + "'");
-    }
-
-    private static double parseDouble(String who, String key, String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(who + ": '" + key + "' must be a number, got '" + text + "'");
+            slots.get(k).steps = r.steps()[k];
+            slots.get(k).buffers = r.buffers()[k];
         }
     }
 
