@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceCrossEntropy;
 import java.util.Arrays;
 
 /**
@@ -67,6 +68,10 @@ public final class CrossEntropyKernel {
      */
     public static void rows(float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t, float[] scale,
                             int n, int v) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.forward(loss, lse, argmax, g, z, t, scale, n, v);
+            return;
+        }
         float[] rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
         forward(loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, n, v, null);
         if (g == null) return;
@@ -91,6 +96,10 @@ public final class CrossEntropyKernel {
      */
     public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
                                float[] z, Targets t, float[] scale, int n, int v, float[] g) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.forward(loss, lse, argmax, g, z, t, scale, n, v);
+            return;
+        }
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
             if (v <= SMALL) {
@@ -109,6 +118,10 @@ public final class CrossEntropyKernel {
      */
     public static void backward(float[] dz, float[] dy, boolean perRow, float[] z, Targets t, float[] scale,
                                 float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v, float[] g) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.backward(dz, dy, perRow, z, t, scale, n, v, g);
+            return;
+        }
         Parallel.forRange(n, minRows(v), (from, to) -> {
             if (g != null) {
                 addScaledRows(dz, dy, perRow, g, from, to, v);

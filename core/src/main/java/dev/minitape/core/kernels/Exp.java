@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceExp;
 import java.util.Arrays;
 
 /**
@@ -81,11 +82,13 @@ public final class Exp {
      * as the shift, so every argument is ≤ 0 and nothing overflows (positive arguments are not supported).
      */
     public static double expShifted(float[] y, float[] x, int at, int len, float shift) {
+        if (KernelTier.reference()) return ReferenceExp.expShifted(y, x, at, len, shift);
         return run(y, x, at, len, shift);
     }
 
     /** Σ e^(x[at + i] − shift) in double, without storing the terms (the same sum expShifted returns). */
     public static double sumExpShifted(float[] x, int at, int len, float shift) {
+        if (KernelTier.reference()) return ReferenceExp.expShifted(null, x, at, len, shift);
         return run(null, x, at, len, shift);
     }
 

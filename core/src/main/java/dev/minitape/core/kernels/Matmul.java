@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceMatmul;
 import java.util.Arrays;
 
 /**
@@ -120,6 +121,10 @@ public final class Matmul {
         if (aOff.length != cOff.length || bOff.length != cOff.length) {
             throw new IllegalArgumentException("matmul: offset arrays for c, a, b have lengths "
                     + cOff.length + ", " + aOff.length + ", " + bOff.length + "; expected equal lengths");
+        }
+        if (KernelTier.reference()) {
+            ReferenceMatmul.product(c, cOff, a, aOff, ars, aps, b, bOff, brs, bcs, m, k, n, overwrite);
+            return;
         }
         if (m == 0 || n == 0) return;
         if (k == 0) {
