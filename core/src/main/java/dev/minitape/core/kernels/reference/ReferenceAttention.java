@@ -18,6 +18,7 @@ public final class ReferenceAttention {
 
     public static void forward(float[] y, float[] p, Rows q, Rows k, Rows v, int batch, int t, int s, int heads, int hd,
                                int past, boolean causal, float[] keyPad, float scale) {
+        if (t == 0 || s == 0) return;                                          // no query or no key: Y and P stay 0
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 double[][] qh = head(q, b, t, h, hd), kh = head(k, b, s, h, hd), vh = head(v, b, s, h, hd);
@@ -40,6 +41,7 @@ public final class ReferenceAttention {
 
     public static void backward(Rows dq, Rows dk, Rows dv, float[] dy, float[] p, Rows q, Rows k, Rows v,
                                 int batch, int t, int s, int heads, int hd, int past, boolean causal, float scale) {
+        if (t == 0 || s == 0) return;
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 double[][] qh = head(q, b, t, h, hd), kh = head(k, b, s, h, hd), vh = head(v, b, s, h, hd);
