@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         description = "Train an encoder-decoder Transformer to copy (or reverse, or sort) random sequences, "
                 + "then decode held-out sequences it never saw.")
 final class CopyCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin KernelOption kernels;
+
     @Option(names = "--task", defaultValue = "copy", description = "copy, reverse or sort.")
     String task;
     @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols (shown as 0-9, a-z up to 36).")

@@ -12,12 +12,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code minitape eval}: a trained model's loss on a text file. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Loss of a trained model on a text file: nats per token, bits per character, perplexity.")
 final class EvalCommand implements Callable<Integer> {
+    @Mixin KernelOption kernels;
+
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A run folder (train --out).")
     Path checkpoint;
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "The text to evaluate on.")

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
         description = "Walk through softmax, cross-entropy and its gradient on a small example, number by number. "
                 + "Default: three next-word candidates (dog, cat, ball) with p = (0.2, 0.5, 0.3); the true word is cat.")
 final class ExplainCommand implements Callable<Integer> {
+    @Mixin KernelOption kernels;
+
     @Option(names = "--logits", split = ",", description = "The model's scores, comma-separated (default: ln 0.2, ln 0.5, ln 0.3).")
     float[] logits;
     @Option(names = "--names", split = ",", description = "A name per class (default: dog,cat,ball or c0,c1,...).")

@@ -1,5 +1,6 @@
 package dev.minitape.examples;
 
+import dev.minitape.core.kernels.KernelTier;
 import dev.minitape.core.kernels.Parallel;
 import dev.minitape.core.kernels.VectorApi;
 import java.io.PrintWriter;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
         description = "Train tiny language models and see how backprop through softmax works.",
         footer = {"", "The jar restarts itself in a JVM with the Vector API kernels, the serial collector and a 64 MB "
                 + "young generation, passing on your JVM options. Set MINITAPE_PLAIN_JVM=1 to run in the JVM you "
-                + "started instead (plain-Java kernels). --version says which kernels run."},
+                + "started instead (plain-Java kernels). --version says which kernels run; --kernels reference (or "
+                + "-Dminitape.kernels=reference) runs the textbook reference kernels instead."},
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -33,6 +35,12 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);
+        try {
+            KernelTier.current();                           // a bad -Dminitape.kernels is a usage error, said up front
+        } catch (IllegalArgumentException e) {
+            cli.getErr().println("minitape: " + e.getMessage());
+            return 2;
+        }
         // every option's default in --help, the same way for every command
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage().showDefaultValues(true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -76,8 +84,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String kernels = VectorApi.enabled() ? "Vector API kernels" : "plain-Java kernels"
-                    + (System.getenv(Launcher.PLAIN_JVM) != null ? " (" + Launcher.PLAIN_JVM + " is set)" : "");
+            String kernels = KernelTier.reference() ? "reference tier: the textbook kernels"
+                    : "fast tier: " + (VectorApi.enabled() ? "Vector API kernels" : "plain-Java kernels"
+                    + (System.getenv(Launcher.PLAIN_JVM) != null ? " (" + Launcher.PLAIN_JVM + " is set)" : ""));
             return new String[] {"minitape 0.1.0",
                     String.format(Locale.ROOT, "Java %s (%s), %s, threads: %d, max heap: %,d MB",
                             Runtime.version(), System.getProperty("java.vm.name"), kernels, Parallel.threads(),

@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code minitape sample}: streams text from a trained model. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Generate text from a trained model, token by token (uses the best checkpoint of a run).")
 final class SampleCommand implements Callable<Integer> {
+    @Mixin KernelOption kernels;
+
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A run folder (train --out).")
     Path checkpoint;
     @Option(names = "--prompt", defaultValue = "The", description = "Text to continue.")

@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
         description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
                 + "exact entropy is the floor the loss is shown against).")
 final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin KernelOption kernels;
+
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
 

@@ -1,5 +1,7 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceAttention;
+
 /**
  * Scaled dot-product attention for every (batch, head) pair, reading queries, keys and values straight
  * from the projections' output rows (so no head split or transpose is ever copied into a tensor):
@@ -57,6 +59,10 @@ public final class AttentionKernel {
 
     public static void forward(float[] y, float[] p, Rows q, Rows k, Rows v, int batch, int t, int s, int heads, int hd,
                                int past, boolean causal, float[] keyPad, float scale) {
+        if (KernelTier.reference()) {
+            ReferenceAttention.forward(y, p, q, k, v, batch, t, s, heads, hd, past, causal, keyPad, scale);
+            return;
+        }
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
             for (int bh = from; bh < to; bh++) {
@@ -125,6 +131,10 @@ public final class AttentionKernel {
      */
     public static void backward(Rows dq, Rows dk, Rows dv, float[] dy, float[] p, Rows q, Rows k, Rows v,
                                 int batch, int t, int s, int heads, int hd, int past, boolean causal, float scale) {
+        if (KernelTier.reference()) {
+            ReferenceAttention.backward(dq, dk, dv, dy, p, q, k, v, batch, t, s, heads, hd, past, causal, scale);
+            return;
+        }
         int c = heads * hd;
         Parallel.forRange(batch * heads, 1, (from, to) -> {
             for (int bh = from; bh < to; bh++) {

@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceCrossEntropy;
 import java.util.Arrays;
 
 /**
@@ -32,11 +33,11 @@ import java.util.Arrays;
  * backward re-reads each logit and recomputes e_rj, the same bits as the forward's. {@link #rows}
  * materializes g for callers that want it.
  *
- * <p>Vectorization: JDK 17 vectorizes a loop only when all its arrays share one index expression, so row
- * blocks are copied into per-thread scratch (L1-sized) and the loops run there. The max sweep also finds
+ * <p>Vectorization: by the rule in package-info, row blocks are copied into per-thread scratch (L1-sized)
+ * and the loops run there. The max sweep also finds
  * each row's min, which tells Exp how many exponent bits the row needs (a short path gives the same bits).
- * Rows of at most SMALL classes share Exp blocks, several rows to a block; every number is the one the
- * row-at-a-time sweep gives. {@link #rows} zeroes the gradient rows of ignored targets, so a g that aliases
+ * Rows of at most {@link CrossEntropyShortRows#MAX_CLASSES} classes share Exp blocks, several rows to a
+ * block ({@link CrossEntropyShortRows}); every number is the one the row-at-a-time sweep gives. {@link #rows} zeroes the gradient rows of ignored targets, so a g that aliases
  * z (LinearCrossEntropy) gets them zero too.
  */
 public final class CrossEntropyKernel {
@@ -48,15 +49,12 @@ public final class CrossEntropyKernel {
     private static final int BLOCK = Exp.BLOCK;
 
     /** Per-thread scratch on top of Exp's: max and min lanes, a gradient block and per-element row data. */
-    private static final class Scratch {
+    static final class Scratch {
         final Exp.Scratch exp = Exp.scratch();
         final float[] lanes = new float[BLOCK], low = new float[BLOCK];
         final float[] acc = new float[BLOCK], aux = new float[BLOCK], aux2 = new float[BLOCK], aux3 = new float[BLOCK];
         float min;                                                    // the last argmaxOf row's minimum
     }
-
-    /** Rows at most this long go through Exp several to a block ({@link #forwardSmall}, {@link #backwardSmall}). */
-    private static final int SMALL = 128;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -67,6 +65,10 @@ public final class CrossEntropyKernel {
      */
     public static void rows(float[] loss, float[] lse, int[] argmax, float[] g, float[] z, Targets t, float[] scale,
                             int n, int v) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.forward(loss, lse, argmax, g, z, t, scale, n, v);
+            return;
+        }
         float[] rowMax = new float[n], rowMin = new float[n], rowCoef = new float[n];
         forward(loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, n, v, null);
         if (g == null) return;
@@ -91,10 +93,14 @@ public final class CrossEntropyKernel {
      */
     public static void forward(float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef,
                                float[] z, Targets t, float[] scale, int n, int v, float[] g) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.forward(loss, lse, argmax, g, z, t, scale, n, v);
+            return;
+        }
         Parallel.forRange(n, minRows(v), (from, to) -> {
             Scratch s = SCRATCH.get();
-            if (v <= SMALL) {
-                forwardSmall(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
+            if (v <= CrossEntropyShortRows.MAX_CLASSES) {
+                CrossEntropyShortRows.forward(from, to, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
                 return;
             }
             for (int r = from; r < to; r++) forwardRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v, s, g);
@@ -109,14 +115,18 @@ public final class CrossEntropyKernel {
      */
     public static void backward(float[] dz, float[] dy, boolean perRow, float[] z, Targets t, float[] scale,
                                 float[] rowMax, float[] rowMin, float[] rowCoef, int n, int v, float[] g) {
+        if (KernelTier.reference()) {
+            ReferenceCrossEntropy.backward(dz, dy, perRow, z, t, scale, n, v, g);
+            return;
+        }
         Parallel.forRange(n, minRows(v), (from, to) -> {
             if (g != null) {
                 addScaledRows(dz, dy, perRow, g, from, to, v);
                 return;
             }
             Scratch s = SCRATCH.get();
-            if (v <= SMALL && t.soft == null && !(t.smoothing > 0f && t.weights != null)) {
-                backwardSmall(from, to, dz, dy, perRow, z, t, scale, rowMax, rowMin, rowCoef, v, s);
+            if (v <= CrossEntropyShortRows.MAX_CLASSES && t.soft == null && !(t.smoothing > 0f && t.weights != null)) {
+                CrossEntropyShortRows.backward(from, to, dz, dy, perRow, z, t, scale, rowMax, rowMin, rowCoef, v, s);
                 return;
             }
             for (int r = from; r < to; r++) {
@@ -145,7 +155,7 @@ public final class CrossEntropyKernel {
         return Math.max(1, (1 << 15) / Math.max(1, v));
     }
 
-    private static boolean isIgnored(Targets t, int r) {
+    static boolean isIgnored(Targets t, int r) {
         return t.targets != null && t.targets[r] == t.ignoreIndex;
     }
 
@@ -173,7 +183,7 @@ public final class CrossEntropyKernel {
      * operations, in one pass over the row when the targets are class indices without (smoothing and class
      * weights), the common case.
      */
-    private static void toGradient(float[] g, int r, float[] z, Targets t, float s, float max, float min, float coef,
+    static void toGradient(float[] g, int r, float[] z, Targets t, float s, float max, float min, float coef,
                                    int v, Scratch sc) {
         float eps = t.smoothing;
         float[] w = t.weights;
@@ -188,7 +198,7 @@ public final class CrossEntropyKernel {
     }
 
     /** The row's loss, lse, argmax and backward state, given its max, min and Σ e^(z_j − max). */
-    private static void finishRow(int r, int best, float max, float min, double sum, float[] loss, float[] lse,
+    static void finishRow(int r, int best, float max, float min, double sum, float[] loss, float[] lse,
                                   int[] argmax, float[] rowMax, float[] rowMin, float[] rowCoef, float[] z, Targets t,
                                   float[] scale, int v) {
         int at = r * v;
@@ -230,7 +240,7 @@ public final class CrossEntropyKernel {
         rowCoef[r] = (float) (scale[r] * (mass + 2.0 * t.zLoss * rowWeight * logSumExp) / sum);
     }
 
-    private static void ignoredRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
+    static void ignoredRow(int r, float[] loss, float[] lse, int[] argmax, float[] rowMax, float[] rowMin,
                                    float[] rowCoef) {
         loss[r] = 0f;
         lse[r] = 0f;
@@ -238,131 +248,6 @@ public final class CrossEntropyKernel {
         rowMax[r] = 0f;
         rowMin[r] = 0f;
         rowCoef[r] = 0f;
-    }
-
-    /**
-     * forwardRow for rows [from, to) of a short V (≤ SMALL), several rows to an Exp block: each row's
-     * arguments z_j − m_r are formed in the block, which Exp then takes with shift 0 (the same floats), and
-     * each row's sum is Exp.sumLanes of its terms, which is what Exp's lanes give a row of at most 512
-     * (one term per lane). So every number is the one forwardRow gives, g's rows included.
-     */
-    private static void forwardSmall(int from, int to, float[] loss, float[] lse, int[] argmax, float[] rowMax,
-                                     float[] rowMin, float[] rowCoef, float[] z, Targets t, float[] scale, int v,
-                                     Scratch s, float[] g) {
-        int per = 512 / v;                                            // rows of ≤ 512: Exp's sum is sumLanes
-        float[] in = s.exp.in, out = s.exp.out, shift = s.aux3;
-        int[] best = new int[per];
-        for (int r0 = from; r0 < to; r0 += per) {
-            int rows = Math.min(per, to - r0), n = rows * v;
-            System.arraycopy(z, r0 * v, in, 0, n);
-            // the block's min bounds every row's min from below: a valid (if cautious) path for each row
-            float min = Float.POSITIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                if (in[i] < min) min = in[i];                         // NaNs skipped: every Exp path keeps NaN
-            }
-            int path = Exp.NARROW;
-            for (int q = 0; q < rows; q++) {
-                int r = r0 + q, at = r * v;
-                if (isIgnored(t, r)) {
-                    Arrays.fill(shift, q * v, (q + 1) * v, Float.NaN);  // marks the row; its terms are unused
-                    continue;
-                }
-                int b = argmaxScalar(z, at, v);
-                float max = b < 0 ? Float.NEGATIVE_INFINITY : z[at + b];
-                best[q] = b;
-                Arrays.fill(shift, q * v, (q + 1) * v, max);
-                path = Math.max(path, Exp.path(min, max));
-            }
-            for (int i = 0; i < n; i++) in[i] = in[i] - shift[i];
-            for (int q = 0; q < rows; q++) {
-                if (isIgnored(t, r0 + q)) Arrays.fill(in, q * v, (q + 1) * v, 0f);
-            }
-            Exp.block(s.exp, padded(in, n), 0f, path);
-            for (int q = 0; q < rows; q++) {
-                int r = r0 + q;
-                if (isIgnored(t, r)) {
-                    ignoredRow(r, loss, lse, argmax, rowMax, rowMin, rowCoef);
-                    continue;
-                }
-                double sum = Exp.sumLanes(out, null, q * v, v);
-                int b = best[q];
-                float max = b < 0 ? Float.NEGATIVE_INFINITY : z[r * v + b];
-                finishRow(r, Math.max(b, 0), max, min, sum, loss, lse, argmax, rowMax, rowMin, rowCoef, z, t, scale, v);
-                if (g != null) System.arraycopy(out, q * v, g, r * v, v);     // the exponentials, made g_r below
-            }
-            if (g == null) continue;
-            for (int r = r0; r < r0 + rows; r++) {                   // after the copies: toGradient may reuse out
-                if (isIgnored(t, r)) Arrays.fill(g, r * v, (r + 1) * v, 0f);
-                else toGradient(g, r, z, t, scale[r], rowMax[r], rowMin[r], rowCoef[r], v, s);
-            }
-        }
-    }
-
-    /**
-     * backward for rows [from, to) of a short V with class-index targets and no (smoothing with class weights):
-     * several rows to an Exp block, dz += d_r·(coef_r·e − s_r·ε/V) over the block, then each target's entry
-     * with its correction, and only rows with d_r ≠ 0 written back. The same numbers as gradientRow.
-     */
-    private static void backwardSmall(int from, int to, float[] dz, float[] dy, boolean perRow, float[] z, Targets t,
-                                      float[] scale, float[] rowMax, float[] rowMin, float[] rowCoef, int v, Scratch s) {
-        int per = 512 / v;                                            // rows of ≤ 512: Exp's sum is sumLanes
-        float eps = t.smoothing, uniform = eps / v;
-        float[] w = t.weights;
-        float[] in = s.exp.in, e = s.exp.out, acc = s.acc, coef = s.aux, su = s.aux2, dv = s.aux3;
-        for (int r0 = from; r0 < to; r0 += per) {
-            int rows = Math.min(per, to - r0), n = rows * v, at0 = r0 * v;
-            int path = Exp.NARROW;
-            System.arraycopy(z, at0, in, 0, n);
-            boolean plain = !perRow && uniform == 0f;                 // d and su (= s·0) the same for every row
-            for (int q = 0; q < rows; q++) {
-                int r = r0 + q, lo = q * v, hi = lo + v;
-                boolean ignored = isIgnored(t, r);
-                Arrays.fill(coef, lo, hi, ignored ? 0f : rowCoef[r]);
-                if (!plain) {
-                    Arrays.fill(dv, lo, hi, perRow ? dy[r] : dy[0]);
-                    Arrays.fill(su, lo, hi, ignored ? 0f : scale[r] * uniform);
-                }
-                if (ignored) {
-                    Arrays.fill(in, lo, hi, 0f);                      // e = 1, g = 0·1 − 0: dz += d·0
-                    Arrays.fill(acc, lo, hi, 0f);
-                } else {
-                    Arrays.fill(acc, lo, hi, rowMax[r]);
-                    path = Math.max(path, Exp.path(rowMin[r], rowMax[r]));
-                }
-            }
-            for (int i = 0; i < n; i++) in[i] = in[i] - acc[i];
-            Exp.block(s.exp, padded(in, n), 0f, path);
-            System.arraycopy(dz, at0, acc, 0, n);
-            if (plain) {
-                float d = dy[0];
-                for (int i = 0; i < n; i++) acc[i] += d * (coef[i] * e[i] - 0f);
-            } else {
-                for (int i = 0; i < n; i++) acc[i] += dv[i] * (coef[i] * e[i] - su[i]);
-            }
-            for (int q = 0; q < rows; q++) {
-                int r = r0 + q, lo = q * v;
-                float d = perRow ? dy[r] : dy[0];
-                if (d == 0f) continue;                                // the row is skipped: dz keeps its values
-                int y = t.targets[r];
-                if (!isIgnored(t, r)) {
-                    float sr = scale[r];
-                    float gY = coef[lo] * e[lo + y] - (plain ? 0f : su[lo]);
-                    gY -= sr * (1f - eps) * (w == null ? 1f : w[y]);
-                    acc[lo + y] = dz[r * v + y] + d * gY;
-                }
-                System.arraycopy(acc, lo, dz, r * v, v);
-            }
-        }
-    }
-
-    /**
-     * n rounded up to a multiple of 16 (whole vectors of 8 or 16 lanes: no element-by-element tail in
-     * the exponentials), with in[n, padded) set to 0, whose exponentials nobody reads. n ≤ 512.
-     */
-    private static int padded(float[] in, int n) {
-        int whole = (n + 15) & ~15;
-        Arrays.fill(in, n, whole, 0f);
-        return whole;
     }
 
     /**
@@ -428,7 +313,7 @@ public final class CrossEntropyKernel {
         return best;
     }
 
-    private static int argmaxScalar(float[] z, int at, int v) {
+    static int argmaxScalar(float[] z, int at, int v) {
         float max = Float.NEGATIVE_INFINITY;
         int best = -1;
         for (int j = 0; j < v; j++) {

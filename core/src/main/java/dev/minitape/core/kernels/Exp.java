@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceExp;
 import java.util.Arrays;
 
 /**
@@ -25,16 +26,13 @@ import java.util.Arrays;
  * <p>Measured against {@link Math#exp}: max relative error 7.5e−8 (≈1.3 float ulp) over every 38th float in
  * [−87, 0], exactly 1 at t = 0 (ExpTest sweeps every 97th float and checks the edges).
  *
- * <p>Layout: JDK 17's C2 vectorizes a loop only when all its arrays share one index expression and its body
- * is small (it does not unroll big bodies, and superword needs unrolling). So the work runs on BLOCK-sized
- * scratch arrays indexed from 0 (the input block is copied in, the result block out) in three short passes
+ * <p>Layout: by the vectorization rule (package-info), the work runs on BLOCK-sized scratch arrays indexed
+ * from 0 (the input block is copied in, the result block out) in three short passes
  * (reduce + polynomial, bits 0–3, bits 4–7). Each element's value depends on that element alone. A caller
  * that knows a lower bound of its arguments (the cross-entropy kernel knows each row's minimum) may take a
  * shorter {@link #path}: with every m ≤ 15 (row span ≲ 10.4) the last pass is skipped, with every m ≤ 63
- * (span ≲ 44) it shrinks to bits 4–5; the skipped factors are exactly 1, so the bits are the same. On this
- * machine (Zen 4, AVX-512, one core, data in L1/L2) a block costs about 1.0 ns per element on the full path,
- * 0.7 on the shortest, against 6–14 ns for Math.exp. With the Vector API module {@link VectorExp} computes the
- * same bits with 2^k from int lanes, in one pass.
+ * (span ≲ 44) it shrinks to bits 4–5; the skipped factors are exactly 1, so the bits are the same. With the
+ * Vector API module {@link VectorExp} computes the same bits with 2^k from int lanes, in one pass.
  *
  * <p>Sums: with B = {@link #blockFor}(len), lane j (j < min(len, B)) adds, in float, the terms at j, j + B,
  * j + 2B, … in index order, with Kahan compensation (so each lane's error stays a few float ulps however long the row); the
@@ -81,11 +79,13 @@ public final class Exp {
      * as the shift, so every argument is ≤ 0 and nothing overflows (positive arguments are not supported).
      */
     public static double expShifted(float[] y, float[] x, int at, int len, float shift) {
+        if (KernelTier.reference()) return ReferenceExp.expShifted(y, x, at, len, shift);
         return run(y, x, at, len, shift);
     }
 
     /** Σ e^(x[at + i] − shift) in double, without storing the terms (the same sum expShifted returns). */
     public static double sumExpShifted(float[] x, int at, int len, float shift) {
+        if (KernelTier.reference()) return ReferenceExp.expShifted(null, x, at, len, shift);
         return run(null, x, at, len, shift);
     }
 

@@ -1,5 +1,7 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceLayerNorm;
+
 /**
  * Layer normalization over the last dim of n rows of width c:
  * <pre>
@@ -18,6 +20,10 @@ public final class LayerNormKernel {
 
     public static void forward(float[] y, float[] mean, float[] rstd, float[] x, float[] gamma, float[] beta,
                                int n, int c, float eps) {
+        if (KernelTier.reference()) {
+            ReferenceLayerNorm.forward(y, mean, rstd, x, gamma, beta, n, c, eps);
+            return;
+        }
         Parallel.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int at = r * c;
@@ -36,6 +42,10 @@ public final class LayerNormKernel {
     /** dx (may be null) over rows in parallel; dγ and dβ (may be null) summed over rows in order. */
     public static void backward(float[] dx, float[] dgamma, float[] dbeta, float[] dy, float[] x, float[] mean,
                                 float[] rstd, float[] gamma, int n, int c) {
+        if (KernelTier.reference()) {
+            ReferenceLayerNorm.backward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma, n, c);
+            return;
+        }
         if (dx != null) {
             Parallel.forRange(n, Math.max(1, 4096 / Math.max(1, c)), (from, to) -> {
                 for (int r = from; r < to; r++) {

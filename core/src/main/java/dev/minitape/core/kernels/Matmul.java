@@ -1,5 +1,6 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceMatmul;
 import java.util.Arrays;
 
 /**
@@ -11,16 +12,15 @@ import java.util.Arrays;
  * <p>A layout is only a pair of strides: every call runs one blocked loop nest on {@link View}s,
  * A(i, p) = a[i·ars + p·aps] and B(p, j) = b[p·brs + j·bcs].
  *
- * <p>Blocking scheme. C2 (Java 17) turns a loop into AVX fma only when every array in it is indexed by
- * the bare loop counter (two rows of one array, at different offsets, already stop it). So the hot loop
- * runs on small arrays of its own, one float[] per row, kept per thread:
+ * <p>Blocking scheme. By the vectorization rule (package-info), the hot loop runs on small arrays of its
+ * own, one float[] per row, kept per thread:
  * <ul>
  *   <li>a panel of B: kc ≤ KC = 256 depths by w ≤ NC = 512 columns, packed once per thread and block
  *       (for nt this is where bᵀ is read); 512 KiB, it stays in L2 while the thread's rows stream past;
  *   <li>an accumulator: 3 rows of C over the panel's columns, copied in and out around each block (L1);
  *   <li>for {@link VectorKernel#kernel6}, the panel's whole strips (2 vectors wide) packed again strip by
- *       strip, so the kernel reads each strip's kc rows one after another instead of 2 KB apart (on the
- *       GPT-2-sized step, 2.30 → 1.81 s: the strided reads cost L2 and TLB misses).
+ *       strip, so the kernel reads each strip's kc rows one after another instead of 2 KB apart (the
+ *       strided reads cost L2 and TLB misses).
  * </ul>
  * The micro-kernel updates the 3 accumulator rows with 3 panel rows per pass over j: per vector of
  * columns, 3 loads of B, 3 loads and stores of C, 9 fmas. (A 4×4 or 2×4 tile, or mul-then-add instead of
@@ -120,6 +120,10 @@ public final class Matmul {
         if (aOff.length != cOff.length || bOff.length != cOff.length) {
             throw new IllegalArgumentException("matmul: offset arrays for c, a, b have lengths "
                     + cOff.length + ", " + aOff.length + ", " + bOff.length + "; expected equal lengths");
+        }
+        if (KernelTier.reference()) {
+            ReferenceMatmul.product(c, cOff, a, aOff, ars, aps, b, bOff, brs, bcs, m, k, n, overwrite);
+            return;
         }
         if (m == 0 || n == 0) return;
         if (k == 0) {

@@ -1,5 +1,7 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceSoftmax;
+
 /**
  * Softmax and log-softmax along one dim of a tensor viewed as (outer, D, inner): row (o, i) holds the D
  * values at {@code o·D·inner + i + d·inner}. The row max is subtracted before exponentiating, so no
@@ -10,6 +12,10 @@ public final class SoftmaxKernel {
 
     /** softmax: y_d = e^(x_d − m) / Σ e^(x_j − m); log-softmax: y_d = x_d − m − ln Σ e^(x_j − m). */
     public static void forward(float[] y, float[] x, int outer, int len, int inner, boolean log) {
+        if (KernelTier.reference()) {
+            ReferenceSoftmax.forward(y, x, outer, len, inner, log);
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
@@ -34,6 +40,10 @@ public final class SoftmaxKernel {
      * log-softmax dx_d += dy_d − e^(y_d)·Σ_j dy_j.
      */
     public static void backward(float[] dx, float[] dy, float[] y, int outer, int len, int inner, boolean log) {
+        if (KernelTier.reference()) {
+            ReferenceSoftmax.backward(dx, dy, y, outer, len, inner, log);
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;

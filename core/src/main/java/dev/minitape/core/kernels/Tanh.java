@@ -1,9 +1,10 @@
 package dev.minitape.core.kernels;
 
+import dev.minitape.core.kernels.reference.ReferenceTanh;
+
 /**
  * tanh of a float array through {@link Exp}'s vectorized exponentials instead of the scalar
- * {@link Math#tanh} (about 25 ns an element here against about 4, which made GELU the costliest op of a GPT
- * step):
+ * {@link Math#tanh}, which made GELU the costliest op of a GPT step:
  * <pre>
  *   e = e^(−2|u|) ∈ (0, 1],   tanh |u| = (1 − e)/(1 + e),   tanh u = sign(u)·tanh |u|
  * </pre>
@@ -25,6 +26,10 @@ public final class Tanh {
 
     /** t[i] = tanh(u[i]) for i in [0, n); t may be u. */
     public static void apply(float[] t, float[] u, int n) {
+        if (KernelTier.reference()) {
+            ReferenceTanh.apply(t, u, n);
+            return;
+        }
         Parallel.forRange((n + BLOCK - 1) / BLOCK, 16, (from, to) -> {
             float[] a = SCRATCH.get();
             Exp.Scratch x = Exp.scratch();
