@@ -2,7 +2,6 @@ package dev.minitape.core;
 
 import dev.minitape.core.kernels.CrossEntropyKernel;
 import dev.minitape.core.kernels.CrossEntropyKernel.Targets;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cross-entropy between softmax(logits) and targets: PyTorch's {@code F.cross_entropy} (ignore_index,
@@ -22,13 +21,6 @@ public final class CrossEntropy {
     private final float[] weights;
     private final Reduction reduction;
     private final float zLoss;
-    /**
-     * A gradient buffer (n×V) done with, handed to the next forward: a fresh array per step would be zeroed
-     * (and, this size, faulted in) only to be overwritten. It comes back after the backward pass added it
-     * into the logits' gradient, or when the logits were an intermediate that adopted it as their gradient
-     * and freed it. Holds at most one buffer.
-     */
-    private final AtomicReference<float[]> spareGradient = new AtomicReference<>();
 
     private CrossEntropy(Builder b) {
         this.ignoreIndex = b.ignoreIndex;
@@ -149,9 +141,10 @@ public final class CrossEntropy {
         float[] loss = Tape.outputBuffer(n, logits), lse = Tape.outputBuffer(n, logits), rowMax = Tape.outputBuffer(n, logits);
         float[] rowMin = Tape.outputBuffer(n, logits), rowCoef = Tape.outputBuffer(n, logits);
         int[] argmax = new int[n];
-        // The forward computes the gradient itself (one exponential per logit, not two) when there will be a backward.
-        boolean backward = Tape.isRecording() && logits.requiresGrad();
-        KeptGradient buffer = new KeptGradient(backward ? reuseOrAllocate(n * v) : null);
+        // The forward computes the gradient itself (one exponential per logit, not two) when there will be a
+        // backward: into a buffer the recording tape lends (a reusing tape the same array every step), written whole.
+        Tape tape = Tape.recordingTape(logits);
+        KeptGradient buffer = new KeptGradient(tape != null ? tape.gradientBuffer(n * v, false) : null);
         CrossEntropyKernel.forward(loss, lse, argmax, rowMax, rowMin, rowCoef, logits.data(), targets, scale, n, v, buffer.g);
 
         Tensor out;
@@ -168,25 +161,19 @@ public final class CrossEntropy {
             // the kept g becomes dz as it is
             float[] g = buffer.take();
             if (g != null && !perRow && dy[0] == 1f && logits.gradIfPresent() == null) {
-                logits.adoptGrad(g, spareGradient::set);
+                tape.handOverGradient(g, logits);
                 return;
             }
             CrossEntropyKernel.backward(logits.gradData(), dy, perRow, logits.data(), targets, scale, rowMax, rowMin,
                     rowCoef, n, v, g);
-            if (g != null) spareGradient.set(g);
+            if (g != null) tape.returnGradient(g);
         }, logits);
         return diagnostics(out, targets, lse, argmax, n, v);
     }
 
-    /** An array of {@code size} floats, not necessarily zero: the forward writes every entry. */
-    private float[] reuseOrAllocate(int size) {
-        float[] spare = spareGradient.getAndSet(null);
-        return spare != null && spare.length == size ? spare : new float[size];
-    }
-
     /**
      * One call's gradient buffer, used by its first backward pass only: after that the buffer is the logits'
-     * gradient or back in the spare, and a second backward recomputes g from the logits.
+     * gradient or back with the tape, and a second backward recomputes g from the logits.
      */
     private static final class KeptGradient {
         private float[] g;

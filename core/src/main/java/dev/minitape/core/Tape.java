@@ -1,10 +1,8 @@
 package dev.minitape.core;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The record of a forward pass. Ops on tensors that require grad append one entry each (their output,
@@ -17,6 +15,10 @@ import java.util.Set;
  * }   // closing drops the recorded closures and the activations they hold
  * }</pre>
  * Tapes nest: an inner tape records until it closes, then the outer one records again.
+ *
+ * <p>Ops also get their buffers here: {@link #outputBuffer}, {@link #outputBufferToOverwrite} and
+ * {@link #gradientToOverwrite} return fresh arrays, or on a tape opened with {@link #startReusingBuffers()}
+ * arrays its {@link BufferLender} lends. {@link TapeDrawing} draws what was recorded.
  */
 public final class Tape implements AutoCloseable {
 
@@ -26,7 +28,8 @@ public final class Tape implements AutoCloseable {
         void apply(float[] dy);
     }
 
-    private record Entry(String op, Tensor out, Tensor[] inputs, Backward backward) {}
+    /** One recorded op. */
+    record Entry(String op, Tensor out, Tensor[] inputs, Backward backward) {}
 
     /** Watches backward as it replays (the explain command's --trace). */
     @FunctionalInterface
@@ -46,15 +49,12 @@ public final class Tape implements AutoCloseable {
     private final List<Entry> entries = new ArrayList<>();
     private boolean closed;
     private ReplayListener listener;
-    /** Where op outputs and intermediate gradients come from and go back to; null: fresh arrays. */
-    private final BufferPool pool;
-    private final List<float[]> lentOutputs = new ArrayList<>();
-    private final Set<float[]> lentGradients = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long lentFloats;
+    /** Lends op outputs and intermediate gradients on a reusing tape; null on a plain one: fresh arrays. */
+    private final BufferLender lender;
 
-    private Tape(Tape outer, BufferPool pool) {
+    private Tape(Tape outer, BufferLender lender) {
         this.outer = outer;
-        this.pool = pool;
+        this.lender = lender;
     }
 
     /** Starts recording on this thread; close the returned tape (try-with-resources) to stop. */
@@ -67,11 +67,11 @@ public final class Tape implements AutoCloseable {
      * are lent from this thread's pool of arrays, the gradients go back as soon as backward has passed them
      * on, the outputs when the tape closes. A loop whose steps repeat their shapes then allocates nothing
      * proportional to its activations after the first step. The price: no tensor computed on this tape may
-     * be used after it closes (read {@code loss.item()} inside the block); leaves and their gradients
-     * (parameters) are not affected.
+     * be used after it closes (read {@code loss.item()} inside the block; reading one later throws an
+     * {@link IllegalStateException} naming its op); leaves and their gradients (parameters) are not affected.
      */
     public static Tape startReusingBuffers() {
-        return push(new Tape(CURRENT.get(), BufferPool.ofThisThread()));
+        return push(new Tape(CURRENT.get(), new BufferLender()));
     }
 
     private static Tape push(Tape tape) {
@@ -98,28 +98,40 @@ public final class Tape implements AutoCloseable {
 
     private static float[] lend(int n, boolean cleared, Tensor[] inputs) {
         Tape tape = recordingTape(inputs);
-        if (tape == null || tape.pool == null) return new float[n];
-        float[] a = cleared ? tape.pool.zeros(n) : tape.pool.uncleared(n);
-        tape.lentOutputs.add(a);
-        tape.lentFloats += n;
-        return a;
+        return tape == null || tape.lender == null ? new float[n] : tape.lender.output(n, cleared);
+    }
+
+    /**
+     * For a backward step that writes every element of {@code x}'s gradient: when no gradient has reached x
+     * yet, its new gradient buffer, not cleared (lent on a reusing tape); otherwise null, and the step adds
+     * into {@link Tensor#gradData()}. The step must store {@code 0f + g}, which is what adding g into zeros
+     * gives (−0 becomes +0), so the bits are those of the adding path.
+     */
+    public static float[] gradientToOverwrite(Tensor x) {
+        return x.gradDataToOverwrite();
     }
 
     /**
      * The gradient buffer of an intermediate recorded on this tape, lent when the tape reuses buffers: zeros,
-     * or when not {@code cleared}, anything (for a backward step that writes all of it).
+     * or when not {@code cleared}, anything (for a step that writes all of it).
      */
     float[] gradientBuffer(int n, boolean cleared) {
-        if (pool == null || closed) return new float[n];
-        float[] g = cleared ? pool.zeros(n) : pool.uncleared(n);
-        lentGradients.add(g);
-        lentFloats += n;
-        return g;
+        return lender == null ? new float[n] : lender.gradient(n, cleared);
     }
 
     /** Takes back a gradient buffer this tape lent (others are left to the GC). */
     void returnGradient(float[] g) {
-        if (lentGradients.remove(g)) pool.giveBack(g);
+        if (lender != null) lender.takeBack(g);
+    }
+
+    /**
+     * Makes {@code g}, a buffer from {@link #gradientBuffer}, the gradient of {@code to}, which has none yet (an op
+     * that computed its input's gradient in the forward pass hands it over instead of adding it into zeros). A
+     * tensor this tape did not record (a leaf, or another tape's) keeps the buffer for good.
+     */
+    void handOverGradient(float[] g, Tensor to) {
+        to.adoptGrad(g);
+        if (lender != null && indexOf(to) < 0) lender.forget(g);
     }
 
     /** Pauses recording on this thread until the returned scope closes (evaluation, sampling, updates). */
@@ -141,13 +153,13 @@ public final class Tape implements AutoCloseable {
     public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
         Tape tape = recordingTape(inputs);
         if (tape == null) return out;
-        out.recordedOn(tape, tape.entries.size());
+        out.recordedOn(tape, tape.entries.size(), op, tape.lender);
         tape.entries.add(new Entry(op, out, inputs, backward));
         return out;
     }
 
     /** The tape that records an op on {@code inputs}: the current one, if recording and an input requires grad. */
-    private static Tape recordingTape(Tensor[] inputs) {
+    static Tape recordingTape(Tensor... inputs) {
         Tape tape = CURRENT.get();
         if (tape == null || PAUSED.get()[0] != 0) return null;
         for (Tensor in : inputs) {
@@ -166,18 +178,7 @@ public final class Tape implements AutoCloseable {
      * leaf) with their shapes, and the output shape, e.g. {@code #2 softmax(#1 [3]) -> [3]}.
      */
     public String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            sb.append('#').append(i).append(' ').append(e.op).append('(');
-            for (int j = 0; j < e.inputs.length; j++) {
-                if (j > 0) sb.append(", ");
-                sb.append(inputLabel(e.inputs[j])).append(' ');
-                sb.append(e.inputs[j] == null ? "" : Shape.str(e.inputs[j].shape()));
-            }
-            sb.append(") -> ").append(Shape.str(e.out.shape())).append('\n');
-        }
-        return sb.toString();
+        return TapeDrawing.describe(this, entries);
     }
 
     /**
@@ -185,37 +186,12 @@ public final class Tape implements AutoCloseable {
      * gradient), an edge from each input to the op that read it. Render with {@code dot -Tpng}.
      */
     public String toDot() {
-        StringBuilder sb = new StringBuilder("digraph tape {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n");
-        java.util.Map<Tensor, String> leaves = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            sb.append("  op").append(i).append(" [shape=box, label=\"#").append(i).append(' ').append(e.op).append("\\n")
-                    .append(Shape.str(e.out.shape())).append("\"];\n");
-            for (Tensor in : e.inputs) {
-                if (in == null) continue;
-                String from;
-                if (in.tapeIndexOn(this) >= 0) {
-                    from = "op" + in.tapeIndexOn(this);
-                } else {
-                    from = leaves.computeIfAbsent(in, t -> "leaf" + leaves.size());
-                }
-                sb.append("  ").append(from).append(" -> op").append(i).append(";\n");
-            }
-        }
-        leaves.forEach((t, name) -> sb.append("  ").append(name).append(" [label=\"").append(t.requiresGrad() ? "leaf " : "const ")
-                .append(Shape.str(t.shape())).append("\"").append(t.requiresGrad() ? "" : ", color=gray").append("];\n"));
-        return sb.append("}\n").toString();
+        return TapeDrawing.toDot(this, entries);
     }
 
     /** The number of the op on this tape that produced {@code t}, or −1 for a leaf or a tensor of another tape. */
     public int indexOf(Tensor t) {
         return t == null ? -1 : t.tapeIndexOn(this);
-    }
-
-    private String inputLabel(Tensor in) {
-        if (in == null) return "null";
-        int at = in.tapeIndexOn(this);
-        return at >= 0 ? "#" + at : in.requiresGrad() ? "leaf" : "const";
     }
 
     /** Number of ops recorded so far. */
@@ -238,7 +214,7 @@ public final class Tape implements AutoCloseable {
             float[] dy = e.out.gradIfPresent();
             if (dy == null) continue;              // nothing flows back through this op
             e.backward.apply(dy);
-            if (listener != null) listener.replayed(i, e.op, e.out, dy, java.util.Arrays.asList(e.inputs));
+            if (listener != null) listener.replayed(i, e.op, e.out, dy, Arrays.asList(e.inputs));
             e.out.releaseIntermediateGrad();
         }
     }
@@ -249,13 +225,7 @@ public final class Tape implements AutoCloseable {
         if (closed) return;
         closed = true;
         entries.clear();
-        if (pool != null) {
-            lentOutputs.forEach(pool::giveBack);
-            lentGradients.forEach(pool::giveBack);
-            lentOutputs.clear();
-            lentGradients.clear();
-            pool.trim(lentFloats);
-        }
+        if (lender != null) lender.close();
         if (CURRENT.get() == this) {
             CURRENT.set(outer);
         } else if (Thread.currentThread() == owner) {

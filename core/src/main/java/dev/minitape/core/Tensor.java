@@ -9,7 +9,6 @@ import dev.minitape.core.ops.Reduce;
 import dev.minitape.core.ops.Reshape;
 import dev.minitape.core.ops.Softmax;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * A float32 tensor: a contiguous row-major {@code float[]} and a shape. Tensors are values: ops return
@@ -23,10 +22,11 @@ public class Tensor {
     private boolean requiresGrad;
     private boolean retainGrad;
     private float[] grad;
-    /** Where an adopted gradient buffer goes when it is freed (see {@link #adoptGrad}), or null. */
-    private Consumer<float[]> gradRecycler;
     private Tape tape;        // the tape that recorded the op producing this tensor; null for leaves
     private int tapeIndex;
+    private String op;        // that op's name
+    /** The reusing tape's lender this tensor's arrays may come from; null when they are its own. */
+    private BufferLender lentBy;
 
     /** Wraps {@code data} (no copy) as a tensor of the given shape; ops use it for their fresh outputs. */
     public Tensor(float[] data, int... shape) {
@@ -107,16 +107,18 @@ public class Tensor {
 
     /** The live backing array, for ops and kernels. Do not change a tensor that a tape has recorded. */
     public float[] data() {
+        checkNotRecycled();
         return data;
     }
 
     /** A copy of the values, row-major. */
     public float[] toArray() {
-        return data.clone();
+        return data().clone();
     }
 
     /** The value of a one-element tensor. */
     public float item() {
+        checkNotRecycled();
         if (data.length != 1) {
             throw new IllegalArgumentException("item(): tensor of shape " + Shape.str(shape)
                     + " has " + data.length + " elements, expected exactly 1");
@@ -138,7 +140,7 @@ public class Tensor {
             }
             flat = flat * shape[i] + index[i];
         }
-        return data[flat];
+        return data()[flat];
     }
 
     // ---- autograd ------------------------------------------------------------------------------------
@@ -170,22 +172,20 @@ public class Tensor {
 
     /** The accumulated gradient, sharing its buffer, or null if none has flowed here yet. */
     public Tensor grad() {
+        checkNotRecycled();
         return grad == null ? null : new Tensor(grad, shape);
     }
 
     /** The gradient buffer, allocated as zeros on first use; backward closures add into it. */
     public float[] gradData() {
+        checkNotRecycled();
         if (grad == null) grad = tape != null ? tape.gradientBuffer(data.length, true) : new float[data.length];
         return grad;
     }
 
-    /**
-     * For a backward step that writes every element of this tensor's gradient: when no gradient has reached
-     * it yet, the new gradient buffer, not cleared; otherwise null (then add into {@link #gradData()}). The
-     * step must store {@code 0f + g}, which is what adding g into zeros gives (−0 becomes +0), so the bits
-     * are those of the adding path.
-     */
-    public float[] gradDataToOverwrite() {
+    /** {@link Tape#gradientToOverwrite}: a new gradient buffer, not cleared, or null when the gradient exists. */
+    float[] gradDataToOverwrite() {
+        checkNotRecycled();
         if (grad != null) return null;
         grad = tape != null ? tape.gradientBuffer(data.length, false) : new float[data.length];
         return grad;
@@ -193,12 +193,13 @@ public class Tensor {
 
     /** Sets the gradient to zero (keeping its buffer). */
     public void zeroGrad() {
+        checkNotRecycled();
         if (grad != null) Arrays.fill(grad, 0f);
     }
 
     /** The same values, not tracked by any tape and not requiring grad (a copy). */
     public Tensor detach() {
-        return new Tensor(data.clone(), shape);
+        return new Tensor(toArray(), shape);
     }
 
     /**
@@ -222,10 +223,23 @@ public class Tensor {
         tape.replay(this, tapeIndex);
     }
 
-    void recordedOn(Tape t, int index) {
+    void recordedOn(Tape t, int index, String op, BufferLender lender) {
         this.tape = t;
         this.tapeIndex = index;
+        this.op = op;
+        this.lentBy = lender;
         this.requiresGrad = true;
+    }
+
+    /** The one check on every read of values or gradient: cheap when it passes (a field read and a compare). */
+    private void checkNotRecycled() {
+        if (lentBy != null && lentBy.isClosed()) throw recycled();
+    }
+
+    private IllegalStateException recycled() {
+        return new IllegalStateException("tensor from op '" + op + "' was computed on a reusing tape "
+                + "(Tape.startReusingBuffers) that has closed; its buffer has been recycled: copy what you need "
+                + "with toArray() before the tape closes");
     }
 
     /** This tensor's op number on {@code t}, or −1 when {@code t} did not record it. */
@@ -237,25 +251,18 @@ public class Tensor {
         return grad;
     }
 
-    /**
-     * Takes {@code buffer} (this tensor's size) as the gradient, which must not exist yet: an op whose
-     * backward would add its gradient into zeros hands it over instead. When this is an intermediate whose
-     * gradient gets freed, {@code recycler} receives the buffer back (leaves keep theirs: grad() shares it).
-     */
-    void adoptGrad(float[] buffer, Consumer<float[]> recycler) {
+    /** Takes {@code buffer} (this tensor's size) as the gradient, which must not exist yet ({@link Tape#handOverGradient}). */
+    void adoptGrad(float[] buffer) {
         if (grad != null || buffer.length != data.length) {
             throw new IllegalStateException("adoptGrad: the gradient exists already or the buffer has the wrong size");
         }
         grad = buffer;
-        gradRecycler = recycler;
     }
 
     /** Frees an intermediate's gradient once it has flowed to the inputs (PyTorch keeps only leaves'). */
     void releaseIntermediateGrad() {
         if (retainGrad || grad == null) return;
-        if (gradRecycler != null) gradRecycler.accept(grad);
-        else tape.returnGradient(grad);
-        gradRecycler = null;
+        tape.returnGradient(grad);
         grad = null;
     }
 
@@ -308,6 +315,7 @@ public class Tensor {
 
     @Override
     public String toString() {
+        checkNotRecycled();
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape));
         if (requiresGrad) sb.append(" requiresGrad");
         sb.append(' ');

@@ -2,6 +2,7 @@ package dev.minitape.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,10 +139,20 @@ class CrossEntropyTest {
     }
 
     @Test
-    void theForwardsGradientIsHandedOverOrAddedAndNeverShared() {
+    void theForwardsGradientIsHandedOverOrAddedAndNeverShared() throws Exception {
         // Rows longer than 128 classes keep g from the forward. With dL = 1 and no gradient yet, the logits
         // take g as their gradient; otherwise the backward adds dL·g. Either way each step's gradient must be
-        // its own, however one CrossEntropy's buffer is passed from step to step.
+        // its own, however a reusing tape passes the buffer from step to step. On a thread of its own, this
+        // thread's pool starts empty: what a tape takes back is what the next tape is lent.
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            thread.submit(CrossEntropyTest::handedOverOrAdded).get();
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    private static Void handedOverOrAdded() {
         int n = 5, v = 300;
         int[] targets = {3, -100, 299, 0, 150};
         CrossEntropy ce = CrossEntropy.builder().labelSmoothing(0.1).build();
@@ -151,16 +162,16 @@ class CrossEntropyTest {
         assertArrayEquals(ref[1], g, 1e-7f);
         for (int c = 0; c < v; c++) assertEquals(0f, g[v + c], 0f, "the ignored row's gradient");
 
-        // a leaf keeps the buffer it was handed: a later step with the same instance leaves it alone
+        // a leaf keeps the buffer it was handed: the tape does not take it back, a later step leaves it alone
         Tensor leaf = first.detach().requiresGrad(true);
-        try (Tape tape = Tape.start()) {
+        try (Tape tape = Tape.startReusingBuffers()) {
             ce.apply(leaf, targets).backward();
         }
         float[] handed = leaf.grad().toArray();
         assertArrayEquals(g, handed, 0f);
         Tensor other = Tensor.randn(new Rng(2), n, v).requiresGrad(true);
         float[] otherG = lossAndGrad(other, z -> CrossEntropy.builder().labelSmoothing(0.1).build().apply(z, targets))[1];
-        try (Tape tape = Tape.start()) {
+        try (Tape tape = Tape.startReusingBuffers()) {
             ce.apply(other, targets).backward();
             assertArrayEquals(handed, leaf.grad().toArray(), 0f, "the first leaf's gradient, after another step");
             assertArrayEquals(otherG, other.grad().toArray(), 0f);
@@ -169,14 +180,14 @@ class CrossEntropyTest {
         assertArrayEquals(otherG, other.grad().toArray(), 0f);
         for (int i = 0; i < g.length; i++) assertEquals(g[i] + g[i], leaf.grad().toArray()[i], 0f, "2g at " + i);
 
-        // an intermediate frees the buffer for the next step; every step's input gradient is 2·g
+        // an intermediate gives the buffer back for the next step; every step's input gradient is 2·g
         for (int step = 0; step < 3; step++) {
             Tensor w = first.mul(0.5f).detach().requiresGrad(true);   // w·2 is first exactly
-            try (Tape tape = Tape.start()) {
+            try (Tape tape = Tape.startReusingBuffers()) {
                 Tensor loss = ce.apply(w.mul(2f), targets);
                 loss.backward();
                 for (int i = 0; i < g.length; i++) assertEquals(2f * g[i], w.grad().toArray()[i], 0f, "step " + step);
-                ce.apply(other, targets);                             // takes the spare buffer and fills it
+                ce.apply(other, targets);                             // borrows a buffer of the same size and fills it
                 loss.backward();                                      // a second pass recomputes g from the logits
                 for (int i = 0; i < g.length; i++) assertEquals(4f * g[i], w.grad().toArray()[i], 0f, "again, step " + step);
             }
@@ -188,6 +199,79 @@ class CrossEntropyTest {
             ce.apply(scaled, targets).mul(3f).backward();
         }
         for (int i = 0; i < g.length; i++) assertEquals(3f * g[i], scaled.grad().toArray()[i], 0f, "3g at " + i);
+        return null;
+    }
+
+    @Test
+    void aReusingTapeLendsTheKeptGradientAgainEachStepAndAPlainTapeAllocatesIt() {
+        int n = 4, v = 300;
+        int[] targets = {1, 2, 3, 299};
+        CrossEntropy ce = CrossEntropy.builder().build();
+        Tensor w = Tensor.randn(new Rng(4), n, v).requiresGrad(true);
+        java.util.Set<float[]> previous = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int step = 0; step < 3; step++) {
+            try (Tape tape = Tape.startReusingBuffers()) {
+                Tensor z = w.mul(1f).retainGrad();
+                ce.apply(z, targets).backward();                      // z takes the kept gradient as its own
+                float[] g = z.grad().data();
+                if (step == 2) assertTrue(previous.contains(g), "the kept gradient is one of the last step's arrays");
+                previous.clear();
+                previous.add(z.data());
+                previous.add(g);
+            }
+        }
+        try (Tape tape = Tape.start()) {
+            Tensor z = w.mul(1f).retainGrad();
+            ce.apply(z, targets).backward();
+            assertFalse(previous.contains(z.grad().data()), "a plain tape allocates");
+        }
+    }
+
+    @Test
+    void oneInstanceServesTwoThreadsAtOnceWithTheResultsOfSequentialUse() throws Exception {
+        // Each thread trains on its own logits with the same CrossEntropy, on its own reusing tape, in lock
+        // step with the other; every step's loss and gradient must be the bits that running alone gives.
+        int n = 48, v = 1000, steps = 12;
+        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(0.1).build();
+        Tensor[] logits = {Tensor.randn(new Rng(11), n, v).mul(3f), Tensor.randn(new Rng(12), n, v).mul(3f)};
+        int[][] targets = new int[2][n];
+        for (int i = 0; i < n; i++) {
+            targets[0][i] = (i * 37) % v;
+            targets[1][i] = i % 5 == 0 ? -100 : (i * 91) % v;
+        }
+        float[][][] alone = {steps(ce, logits[0], targets[0], steps, null), steps(ce, logits[1], targets[1], steps, null)};
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> steps(ce, logits[0], targets[0], steps, together));
+            var second = pool.submit(() -> steps(ce, logits[1], targets[1], steps, together));
+            float[][][] concurrent = {first.get(), second.get()};
+            for (int t = 0; t < 2; t++) {
+                for (int step = 0; step < steps; step++) {
+                    assertArrayEquals(alone[t][step], concurrent[t][step], 0f, "thread " + t + ", step " + step);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Per step: the loss followed by the gradient of the logits, reached through an intermediate (x·1). */
+    private static float[][] steps(CrossEntropy ce, Tensor logits, int[] targets, int steps,
+                                   java.util.concurrent.CyclicBarrier together) throws Exception {
+        float[][] out = new float[steps][];
+        for (int step = 0; step < steps; step++) {
+            if (together != null) together.await();
+            Tensor z = logits.detach().requiresGrad(true);
+            try (Tape tape = Tape.startReusingBuffers()) {
+                Tensor loss = ce.apply(z.mul(1f), targets);
+                out[step] = new float[1 + z.numel()];
+                out[step][0] = loss.item();
+                loss.backward();
+            }
+            System.arraycopy(z.grad().toArray(), 0, out[step], 1, z.numel());
+        }
+        return out;
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.minitape.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.core.ops.Linalg;
 import dev.minitape.core.ops.Norm;
@@ -10,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ops that write a whole output or a first gradient take lent arrays uncleared: their results must be the
- * bits a fresh tape gives, whatever the arrays held before.
+ * bits a fresh tape gives, whatever the arrays held before. Once the tape has taken its arrays back, what was
+ * computed on it cannot be read; what was not (leaves, parameters, their gradients) can.
  */
 class LentBuffersTest {
 
@@ -60,5 +63,47 @@ class LentBuffersTest {
             a.gelu().mul(0f).sum().backward();
             for (float v : a.grad().toArray()) assertEquals(0, Float.floatToRawIntBits(v), "+0, not −0");
         }
+    }
+
+    @Test
+    void aTensorComputedOnAClosedReusingTapeCannotBeReadAndNamesItsOp() {
+        Rng rng = new Rng(5);
+        Tensor x = leaf(rng, 3, 4), w = leaf(rng, 4, 2);
+        Tensor product, loss;
+        try (Tape tape = Tape.startReusingBuffers()) {
+            product = x.matmul(w).retainGrad();
+            loss = product.sum();
+            loss.backward();
+            assertEquals(6, product.toArray().length, "readable while the tape is open");
+        }
+        for (Runnable read : List.<Runnable>of(product::data, product::toArray, product::grad, product::gradData,
+                product::zeroGrad, product::detach, () -> product.get(0, 0), () -> product.matmul(w.transpose(0, 1)))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, read::run);
+            assertTrue(e.getMessage().startsWith("tensor from op 'matmul' was computed on a reusing tape"), e.getMessage());
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::item);
+        assertTrue(e.getMessage().contains("'sum'") && e.getMessage().contains("toArray() before the tape closes"),
+                e.getMessage());
+        assertArrayEquals(new int[] {3, 2}, product.shape(), "the shape is not a buffer: still readable");
+    }
+
+    @Test
+    void leavesTheirGradientsAndOtherTapesResultsStayReadableAfterAReusingTapeCloses() {
+        Tensor w = Tensor.of(new float[] {1f, -2f}).requiresGrad(true), constant = Tensor.of(new float[] {3f, 4f});
+        Tensor notRecorded;
+        try (Tape tape = Tape.startReusingBuffers()) {
+            notRecorded = constant.mul(2f);                       // no input requires grad: not recorded, not lent
+            w.mul(constant).sum().backward();
+        }
+        Tensor onPlainTape;
+        try (Tape tape = Tape.start()) {
+            onPlainTape = w.mul(2f);
+        }
+        assertArrayEquals(new float[] {1f, -2f}, w.toArray(), 0f);
+        assertArrayEquals(new float[] {3f, 4f}, w.grad().toArray(), 0f);
+        assertArrayEquals(new float[] {6f, 8f}, notRecorded.toArray(), 0f);
+        assertArrayEquals(new float[] {2f, -4f}, onPlainTape.toArray(), 0f);
+        w.zeroGrad();
+        assertArrayEquals(new float[] {0f, 0f}, w.gradData(), 0f);
     }
 }

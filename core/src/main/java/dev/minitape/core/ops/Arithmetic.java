@@ -129,7 +129,7 @@ public final class Arithmetic {
      * gets each element once: its first gradient is written (0 + dy), not added into cleared memory.
      */
     private static void accumulate(Pair p, Tensor operand, float[] dy, boolean first) {
-        float[] fresh = operand.numel() == dy.length ? operand.gradDataToOverwrite() : null;
+        float[] fresh = operand.numel() == dy.length ? Tape.gradientToOverwrite(operand) : null;
         float[] d = fresh != null ? fresh : operand.gradData();
         p.runs((o, ai, as, bi, bs, n) -> {
             int at = first ? ai : bi, step = first ? as : bs;

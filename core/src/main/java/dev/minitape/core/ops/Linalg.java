@@ -71,7 +71,7 @@ public final class Linalg {
         yShape[yShape.length - 1] = out;
         return Tape.record("linear", new Tensor(y, yShape), dy -> {
             if (x.requiresGrad()) {
-                float[] fresh = x.gradDataToOverwrite();          // the first gradient to reach x is written
+                float[] fresh = Tape.gradientToOverwrite(x);   // the first gradient to reach x is written
                 if (fresh != null) Matmul.nnOverwrite(fresh, 0, dy, 0, w.data(), 0, n, out, in);
                 else Matmul.nn(x.gradData(), 0, dy, 0, w.data(), 0, n, out, in);
             }

@@ -85,7 +85,7 @@ public final class Pointwise {
         });
         // t is kept for the backward pass: the buffer the backward would allocate anyway, and one tanh saved
         return Tape.record("gelu", new Tensor(y, x.shape()), dy -> {
-            float[] fresh = x.gradDataToOverwrite(), dx = fresh != null ? fresh : x.gradData();
+            float[] fresh = Tape.gradientToOverwrite(x), dx = fresh != null ? fresh : x.gradData();
             Parallel.forRange(dx.length, 1 << 14, (from, to) -> {
                 if (fresh != null) {                    // a first gradient is written: 0 + g, as added into zeros
                     for (int i = from; i < to; i++) dx[i] = 0f + geluGrad(xs[i], t[i], dy[i]);
