@@ -133,6 +133,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         t.print(out);
         out.printf(Locale.ROOT, "largest disagreement: %.2g (tape vs finite differences)%n", numeric.maxAbsError());
+        out.println("training uses the fused CrossEntropy (one op; the finite differences above ran on it). Read it as");
+        out.println("its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
     }
 
     /** One gradient-descent step lowers the loss. */

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The jar's entry point: makes the plain {@code java -jar minitape.jar} command the fast one. The Vector API kernels
@@ -91,8 +92,11 @@ public final class Launcher {
         stderr.setDaemon(true);
         stderr.start();
         // Runs when this JVM is told to stop (SIGINT, SIGTERM, SIGHUP): the child is told too (SIGTERM, which it
-        // handles as Ctrl-C), and this JVM ends with the child's exit code once the child is done.
+        // handles as Ctrl-C), and this JVM ends with the child's exit code once the child is done. A terminal's
+        // Ctrl-C reaches the child at the same moment: the grace lets its own SIGINT start its shutdown first, so
+        // it exits 130 as without the launcher, not 143 from a SIGTERM that overtook it.
         Thread forward = new Thread(() -> {
+            waitForExit(child, SIGNAL_GRACE_MS);
             child.toHandle().destroy();          // the signal alone: Process.destroy would also close its stderr
             Runtime.getRuntime().halt(exitCode(child, stderr));
         }, "minitape-forward-signal");
@@ -104,6 +108,17 @@ public final class Launcher {
             // a signal came as the child ended: the hook exits with the same code
         }
         return code;
+    }
+
+    /** How long a signalled launcher waits for the child to act on the same signal before passing it on. */
+    private static final long SIGNAL_GRACE_MS = 300;
+
+    private static void waitForExit(Process child, long millis) {
+        try {
+            child.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits for the child and for the last of its stderr. */
