@@ -21,10 +21,11 @@ import java.util.function.Supplier;
  * </pre>
  * The logits (normal samples, standard deviation sigma) and targets are seeded. Each step's logits start
  * without a gradient, as the PyTorch script's after {@code logits.grad = None}, so the backward hands the
- * forward's gradient over. How they are made decides what happens to that buffer next:
+ * forward's gradient over. Each step runs on a reusing tape (Tape.startReusingBuffers), as a training step does:
+ * the tape lends the n×V gradient buffer. How the logits are made decides what happens to that buffer next:
  * <ul>
  *   <li>intermediate (default): the output of a recorded op, as a model's head makes them (its backward, here
- *       empty, would consume the gradient); freeing it returns the buffer to the loss for the next step;</li>
+ *       empty, would consume the gradient); the tape takes the buffer back and lends it again next step;</li>
  *   <li>leaf: a fresh leaf tensor over the same values each step; it keeps the buffer, so every step allocates
  *       (and the JVM zeroes) a new n×V array;</li>
  *   <li>accumulate: one leaf whose gradient buffer, allocated by the first step, is added into afterwards.</li>
@@ -101,7 +102,7 @@ public final class CrossEntropyTiming {
     }
 
     static float step(CrossEntropy ce, Supplier<Tensor> logits, int[] targets) {
-        try (Tape tape = Tape.start()) {
+        try (Tape tape = Tape.startReusingBuffers()) {
             Tensor loss = ce.apply(logits.get(), targets);
             loss.backward();
             return loss.item();
