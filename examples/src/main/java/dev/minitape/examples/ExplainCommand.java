@@ -68,6 +68,7 @@ final class ExplainCommand implements Callable<Integer> {
         smoothing(z, p, label);
         weights(z, p, label, w);
         decomposition(p, label);
+        argmaxFlip(z.length, label, w);
         return 0;
     }
 
@@ -200,6 +201,56 @@ final class ExplainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "and H(p, q) = %.4f ≠ H(q, p): cross-entropy is not symmetric.%n", Info.crossEntropy(p, q));
     }
 
+    /**
+     * Smoothing with class weights (PyTorch's semantics) weights every class's share of the target:
+     * a_c = w_c·((1 − ε)·[c = y] + ε/V). The loss Σ_c a_c·(−ln p_c) is smallest at p = a / Σ a, so a class c
+     * outweighs the target there when w_c·ε/V > w_y·(1 − ε + ε/V), i.e. w_c / w_y > 1 + V·(1 − ε)/ε.
+     */
+    private void argmaxFlip(int v, String[] label, float[] w) {
+        double eps = smoothing;
+        section("8. Smoothing with class weights: can the best prediction stop being the target?");
+        if (eps == 0) {
+            out.println("with ε = 0 the target gets all the mass, whatever the weights: no flip. Try --label-smoothing 0.1.");
+            return;
+        }
+        double threshold = 1 + v * (1 - eps) / eps;
+        out.printf(Locale.ROOT, "the weighted smoothed target a_c = w_c·((1 − ε)·[c = %s] + ε/V); the loss is smallest at p = a / Σ a,%n",
+                label[target]);
+        out.printf(Locale.ROOT, "so a class c beats the target there when w_c / w_%s > 1 + V·(1 − ε)/ε = %s (ε = %s, V = %d)%n",
+                label[target], digits4(threshold), digits4(eps), v);
+        optimum("your weights", label, w);
+        // the same weights but one other class heavier than the threshold allows
+        int heavy = (target + 1) % v;
+        float[] flipped = w.clone();
+        flipped[heavy] = (float) (1.5 * threshold * w[target]);
+        optimum("w_" + label[heavy] + " = 1.5 × " + digits4(threshold) + " × w_" + label[target], label, flipped);
+        out.println("(PyTorch's cross_entropy with weight and label_smoothing has the same minimum: pytorch issue 104776)");
+    }
+
+    /** The minimizing prediction p = a / Σ a for weights w, checked by the tape: the gradient there is 0. */
+    private void optimum(String title, String[] label, float[] w) {
+        int v = w.length;
+        double[] a = new double[v];
+        double total = 0;
+        for (int c = 0; c < v; c++) total += a[c] = w[c] * ((1 - smoothing) * (c == target ? 1 : 0) + smoothing / v);
+        float[] best = new float[v];
+        int argmax = 0;
+        for (int c = 0; c < v; c++) {
+            best[c] = (float) Math.log(a[c] / total);
+            if (a[c] > a[argmax]) argmax = c;
+        }
+        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(smoothing).classWeights(w).build();
+        float[] grad = lossAndGrad(ce, best)[1];
+        double largest = 0;
+        for (float g : grad) largest = Math.max(largest, Math.abs(g));
+        out.println(title + ":");
+        Table t = new Table("word", "weight", "a_c", "best p = a / Σ a");
+        for (int c = 0; c < v; c++) t.row(label[c] + (c == target ? " (true)" : ""), (double) w[c], a[c], a[c] / total);
+        t.print(out);
+        out.printf(Locale.ROOT, "the best prediction's argmax is %s%s; the tape's gradient there: largest |entry| %.2g%n",
+                label[argmax], argmax == target ? " (the target)" : " (NOT the target: the weights flipped it)", largest);
+    }
+
     /** The loss of the example under {@code ce} and its gradient, from the tape. */
     private float[][] lossAndGrad(CrossEntropy ce, float[] z) {
         Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
@@ -219,6 +270,11 @@ final class ExplainCommand implements Callable<Integer> {
         for (int i = 0; i < z.length; i++) sum += p[i] = Math.exp(z[i] - max);
         for (int i = 0; i < z.length; i++) p[i] /= sum;
         return p;
+    }
+
+    /** x to 4 significant digits without trailing zeros: 28, 0.1, 1.667. */
+    private static String digits4(double x) {
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static String[] defaultNames(int v) {

@@ -46,6 +46,23 @@ class ExplainCommandTest {
     }
 
     @Test
+    void smoothingWithClassWeightsShowsWhereTheArgmaxFlips() {
+        // ε = 0.1, V = 3: the threshold is 1 + 3·0.9/0.1 = 28. Weights (1, 2, 0.5), target cat: a = (0.0333, 1.8667,
+        // 0.0167) / 1.9167 → best p(cat) = 0.9739, no flip. With w_ball = 1.5·28·2 = 84: a_ball = 84·0.1/3 = 2.8 >
+        // a_cat = 1.8667, so the best prediction is ball.
+        String out = explain();
+        assertTrue(out.contains("w_c / w_cat > 1 + V·(1 − ε)/ε = 28 (ε = 0.1, V = 3)"), out);
+        assertTrue(hasRow(out, "cat (true)", "2.0000", "1.8667", "0.9739"), out);
+        assertTrue(out.contains("argmax is cat (the target)"), out);
+        assertTrue(hasRow(out, "ball", "84.0000", "2.8000", "0.5957"), out);
+        assertTrue(out.contains("argmax is ball (NOT the target: the weights flipped it)"), out);
+        // just below the threshold the target still wins: w_ball / w_cat = 27 < 28
+        String below = explain("--weights", "1,2,54");
+        assertTrue(below.contains("your weights:"), below);
+        assertTrue(Pattern.compile("your weights:[\\s\\S]*?argmax is cat \\(the target\\)").matcher(below).find(), below);
+    }
+
+    @Test
     void usersCanBringTheirOwnNumbers() {
         String out = explain("--logits", "2.0,1.0,0.1", "--target", "0", "--label-smoothing", "0.2", "--weights", "1,1,3",
                 "--names", "a,b,c");
