@@ -22,8 +22,8 @@ class CrashSafetyTest {
 
     /** `minitape train` for {@code steps} steps in a fresh JVM with this test's classpath, checkpointing after every step. */
     static Process train(Path out, int steps) throws IOException {
-        return start(out, "train", "--data", Subprocesses.trainingText(tmp).toString(), "--steps", Integer.toString(steps), "--warmup", "5",
-                "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--block-size", "32",
+        return start(out, "train", "--data", Subprocesses.trainingText(tmp).toString(), "--steps", Integer.toString(steps),
+                "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--block-size", "32",
                 "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1", "--sample-tokens", "0", "--out", out.toString());
     }
 
