@@ -57,9 +57,9 @@ class LauncherTest {
     }
 
     static Process train(String name, int steps) throws IOException {
-        return launch(Map.of(), List.of(), name, "train", "--data", Subprocesses.trainingText(tmp).toString(), "--steps", Integer.toString(steps),
-                "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2",
-                "--block-size", "32", "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1",
+        return launch(Map.of(), List.of(), name, "train", "--data", Subprocesses.trainingText(tmp).toString(),
+                "--steps", Integer.toString(steps), "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32",
+                "--n-head", "2", "--block-size", "32", "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1",
                 "--sample-tokens", "0", "--out", tmp.resolve(name).toString());
     }
 
