@@ -1,5 +1,8 @@
-# What the training harnesses (gpt-vs-pytorch.sh, train-vs-pytorch.sh) share. Source it after setting ROOT (the
-# repository), OUT (the output folder), JAR, JAVA_OPTS and PY:   . "$ROOT/bench/lib.sh"
+# What the bench harnesses share. Source it:   . "$ROOT/bench/lib.sh"   (or . bench/lib.sh from the repository)
+# Each section names the harness variables its functions read.
+
+# --- The training harnesses (gpt-vs-pytorch.sh, train-vs-pytorch.sh): ROOT (the repository), OUT (the output
+# folder), JAR, JAVA_OPTS and PY.
 
 # COMMIT, unless the caller set it: HEAD's short hash, +dirty if a tracked file the jar is built from has changed.
 default_commit() {
@@ -32,4 +35,26 @@ machine_header() {
 # The machine.txt line saying how minitape's JVM was started.
 jvm_options_line() {
     echo "minitape JVM options: ${JAVA_OPTS:-(none: the plain java -jar, whose launcher runs a child JVM with --add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m)}${MINITAPE_PLAIN_JVM:+; MINITAPE_PLAIN_JVM=$MINITAPE_PLAIN_JVM}"
+}
+
+# --- The timing harnesses (step-vs-pytorch.sh, crossentropy-vs-pytorch.sh), run from the repository: JAR (the
+# benchmarks jar) and PYTHON.
+
+# Before the runs: checks that JAR is built, prints bench/machine.sh's line (CPU, family, vector extensions: compare
+# only runs whose lines are equal) and keeps it in MACHINE, and makes out, a temporary file (removed on exit) to
+# collect the runs' lines in.
+begin_timing() {
+    [[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
+    MACHINE=$(PYTHON="$PYTHON" bench/machine.sh)
+    out=$(mktemp)
+    trap 'rm -f "$out"' EXIT
+    echo "$MACHINE"
+}
+
+# After the runs: the load average, then the machine line again, above the summary table.
+end_timing() {
+    echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "$MACHINE"
+    echo
 }
