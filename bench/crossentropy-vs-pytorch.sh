@@ -40,12 +40,8 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 HEAP=${HEAP:-8g}
 JAVA_OPTS=${JAVA_OPTS---add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}   # the plain java -jar command's child JVM
 
-[[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
-
-MACHINE=$(PYTHON="$PYTHON" bench/machine.sh)        # CPU, family, vector extensions: compare only equal lines
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-echo "$MACHINE"
+. bench/lib.sh
+begin_timing
 echo "# N=$N V=$V sigma=$SIGMA rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# minitape JVM options: ${JAVA_OPTS:-(none)}; logits: $LOGITS"
 for t in $THREADS; do
@@ -57,10 +53,7 @@ for t in $THREADS; do
             --n "$N" --v "$V" --threads "$t" --warmup "$WARMUP" --repeat "$REPEAT" --sigma "$SIGMA" | tee -a "$out"
     done
 done
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-echo "$MACHINE"
-echo
+end_timing
 awk -v N="$N" -v V="$V" '
     function field(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } }
     { side = $1; t = field("threads"); key = side SUBSEP t

@@ -30,28 +30,17 @@ JAR=${JAR:-$ROOT/examples/target/minitape.jar}
 JAVA_OPTS=${JAVA_OPTS:-}            # none: the plain `java -jar`, the launcher supplies the fast JVM settings
 SAME_INIT=${SAME_INIT:-1}
 PY=/usr/bin/python3                 # Debian's python3-torch (plain python3 may be a pyenv without torch)
-if [ -z "${COMMIT:-}" ]; then
-    COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
-    if [ -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$ROOT" status --porcelain --untracked-files=no -- core nn lm examples)" ]; then COMMIT="$COMMIT+dirty"; fi
-fi
-mkdir -p "$OUT"
-cp "$JAR" "$OUT/minitape.jar"
+. "$ROOT/bench/lib.sh"
+default_commit
+prepare_out
 
-# The text: every regular file (the GPL, LGPL and GFDL symlinks would repeat their targets), sorted by name.
-find /usr/share/common-licenses -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort \
-    | sed 's|^|/usr/share/common-licenses/|' | xargs cat > "$OUT/licenses.txt"
-DATA="$OUT/licenses.txt"
-
-MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extensions: compare only equal lines
 {
-    echo "$MACHINE"
-    echo "commit: $COMMIT"
-    echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+    machine_header
     echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), nproc $(nproc)"
     echo "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
     echo "torch: $($PY -c 'import torch; print(torch.__version__)'), BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "data: $DATA, $(wc -c < "$DATA") bytes"
-    echo "minitape JVM options: ${JAVA_OPTS:-(none: the plain java -jar, whose launcher runs a child JVM with --add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m)}${MINITAPE_PLAIN_JVM:+; MINITAPE_PLAIN_JVM=$MINITAPE_PLAIN_JVM}"
+    jvm_options_line
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"

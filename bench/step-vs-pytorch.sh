@@ -34,12 +34,8 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 # 64 MB young generation suffices, and the RSS stays near the live data
 JAVA_OPTS=${JAVA_OPTS---add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m}
 
-[[ -f $JAR ]] || { echo "missing $JAR: mvn -q -B -o -DskipTests install && mvn -q -B -o -DskipTests package -pl bench" >&2; exit 1; }
-
-MACHINE=$(PYTHON="$PYTHON" bench/machine.sh)        # CPU, family, vector extensions: compare only equal lines
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-echo "$MACHINE"
+. bench/lib.sh
+begin_timing
 echo "# configs=$CONFIGS threads=$THREADS rounds=$ROUNDS warmup=$WARMUP repeat=$REPEAT  $(date -u +%FT%TZ)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# minitape JVM options: ${JAVA_OPTS:-(none)}"
 echo "# commit $(git rev-parse --short HEAD)$([ -n "$(git status --porcelain --untracked-files=no -- core nn lm)" ] && echo +dirty)"
@@ -60,10 +56,7 @@ for c in $CONFIGS; do
         done
     done
 done
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-echo "$MACHINE"
-echo
+end_timing
 awk '
     function field(name,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] } }
     { side = $1; key = field("config") " " field("threads")

@@ -50,10 +50,8 @@ STEPS_L=${STEPS_L:-$((STEPS / 3))}
 JAR=${JAR:-$ROOT/examples/target/minitape.jar}
 JAVA_OPTS=${JAVA_OPTS:-}            # none: the plain `java -jar`, the launcher supplies the fast JVM settings
 PY=${PYTHON:-/usr/bin/python3}
-if [ -z "${COMMIT:-}" ]; then
-    COMMIT=$(git -C "$ROOT" rev-parse --short HEAD)
-    if [ -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$ROOT" status --porcelain --untracked-files=no -- core nn lm examples)" ]; then COMMIT="$COMMIT+dirty"; fi
-fi
+. "$ROOT/bench/lib.sh"
+default_commit
 
 shape() {  # config -> "layers heads channels block batch"
     case $1 in
@@ -70,21 +68,13 @@ for c in $CONFIGS; do
     [ "$n" -ge 4 ] || { echo "config $c: at least 4 steps, got $n" >&2; exit 2; }
 done
 
-mkdir -p "$OUT"
-cp "$JAR" "$OUT/minitape.jar"
-# The text: every regular file (the GPL, LGPL and GFDL symlinks would repeat their targets), sorted by name.
-find /usr/share/common-licenses -maxdepth 1 -type f -printf '%f\n' | LC_ALL=C sort \
-    | sed 's|^|/usr/share/common-licenses/|' | xargs cat > "$OUT/licenses.txt"
-DATA="$OUT/licenses.txt"
+prepare_out
 
-MACHINE=$(PYTHON=$PY "$ROOT/bench/machine.sh")      # CPU, family, vector extensions: compare only equal lines
 {
-    echo "$MACHINE"
-    echo "commit: $COMMIT"
-    echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+    machine_header
     echo "runs: configs $CONFIGS, threads $THREADS, rounds $ROUNDS, steps per run S $STEPS_S, M $STEPS_M, L $STEPS_L"
     echo "data: $DATA, $(wc -c < "$DATA") bytes"
-    echo "minitape JVM options: ${JAVA_OPTS:-(none: the plain java -jar, whose launcher runs a child JVM with --add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xmn64m)}${MINITAPE_PLAIN_JVM:+; MINITAPE_PLAIN_JVM=$MINITAPE_PLAIN_JVM}"
+    jvm_options_line
     echo "torch BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"

@@ -9,11 +9,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,17 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyTest {
     @TempDir
     static Path tmp;
-    static Path text;
-
-    @BeforeAll
-    static void writeText() throws IOException {
-        text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat and the dog ran in the garden. ".repeat(400));
-    }
 
     /** `minitape train` for {@code steps} steps in a fresh JVM with this test's classpath, checkpointing after every step. */
     static Process train(Path out, int steps) throws IOException {
-        return start(out, "train", "--data", text.toString(), "--steps", Integer.toString(steps), "--warmup", "5",
-                "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--block-size", "32",
+        return start(out, "train", "--data", Subprocesses.trainingText(tmp).toString(), "--steps", Integer.toString(steps),
+                "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2", "--block-size", "32",
                 "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1", "--sample-tokens", "0", "--out", out.toString());
     }
 
@@ -40,10 +32,8 @@ class CrashSafetyTest {
     }
 
     private static Process start(Path out, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(out.getFileName() + ".log").toFile()).start();
+        return new ProcessBuilder(Subprocesses.javaCommand(List.of(), Main.class, args)).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(out.getFileName() + ".log").toFile()).start();
     }
 
     /**

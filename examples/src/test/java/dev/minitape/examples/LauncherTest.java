@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
     @TempDir
     static Path tmp;
-    static Path text;
-
-    @BeforeAll
-    static void writeText() throws IOException {
-        text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat and the dog ran in the garden. ".repeat(400));
-    }
 
     /** {@code java [jvmOptions] Launcher args} with the given environment; stdout and stderr go to files. */
     static Process launch(Map<String, String> env, List<String> jvmOptions, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(tmp.resolve(name + ".out").toFile())
+        ProcessBuilder builder = new ProcessBuilder(Subprocesses.javaCommand(jvmOptions, Launcher.class, args)).redirectOutput(tmp.resolve(name + ".out").toFile())
                 .redirectError(tmp.resolve(name + ".err").toFile());
         builder.environment().remove(Launcher.PLAIN_JVM);
         builder.environment().putAll(env);
@@ -68,9 +57,9 @@ class LauncherTest {
     }
 
     static Process train(String name, int steps) throws IOException {
-        return launch(Map.of(), List.of(), name, "train", "--data", text.toString(), "--steps", Integer.toString(steps),
-                "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32", "--n-head", "2",
-                "--block-size", "32", "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1",
+        return launch(Map.of(), List.of(), name, "train", "--data", Subprocesses.trainingText(tmp).toString(),
+                "--steps", Integer.toString(steps), "--warmup", "5", "--eval-every", "50", "--n-layer", "1", "--n-embd", "32",
+                "--n-head", "2", "--block-size", "32", "--batch-size", "4", "--checkpoint-every", "1", "--threads", "1",
                 "--sample-tokens", "0", "--out", tmp.resolve(name).toString());
     }
 
@@ -142,8 +131,7 @@ class LauncherTest {
         assertTrue(trained.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, trained.exitValue(), read("streamed.err"));
 
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Launcher.class.getName(), "sample", "--checkpoint",
+        List<String> cmd = Subprocesses.javaCommand(List.of(), Launcher.class, "sample", "--checkpoint",
                 tmp.resolve("streamed").toString(), "--tokens", "100000000", "--prompt", "the");
         Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("stream.err").toFile()).start();
         ProcessHandle child = child(p);

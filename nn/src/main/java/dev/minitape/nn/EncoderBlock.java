@@ -8,13 +8,9 @@ import java.util.function.UnaryOperator;
 
 /** A pre-LayerNorm encoder block: x + attn(ln1(x)) over all unpadded positions, then x + mlp(ln2(x)). */
 public final class EncoderBlock extends SelfAttentionBlock {
+    /** Initializes from {@code rng}; dropout draws from it too. */
     public EncoderBlock(int dim, int heads, float dropout, Rng rng) {
-        this(dim, heads, dropout, rng, rng);
-    }
-
-    /** Initializes from {@code rng}; dropout draws from {@code dropoutRng}. */
-    public EncoderBlock(int dim, int heads, float dropout, Rng rng, Rng dropoutRng) {
-        super(dim, heads, dropout, rng, dropoutRng);
+        super(dim, heads, dropout, rng, rng);
     }
 
     /** x (B, S, C); padding (B, S) with 1 at padded source positions, or null. */

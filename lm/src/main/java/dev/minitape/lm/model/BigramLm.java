@@ -1,7 +1,6 @@
 package dev.minitape.lm.model;
 
 import dev.minitape.core.Tensor;
-import dev.minitape.nn.Module;
 import dev.minitape.nn.Parameter;
 
 /**
@@ -9,33 +8,16 @@ import dev.minitape.nn.Parameter;
  * Trained to convergence with cross-entropy, softmax of each row is the count-based estimate
  * P(b | a) = count(a, b) / count(a, ·).
  */
-public final class BigramLm extends Module implements LanguageModel {
+public final class BigramLm extends ModuleLanguageModel {
     public final Parameter table;
-    private final int vocabSize, blockSize;
 
     public BigramLm(int vocabSize, int blockSize) {
-        this.vocabSize = vocabSize;
-        this.blockSize = blockSize;
+        super(vocabSize, blockSize);
         this.table = parameter("table", new Parameter(new float[vocabSize * vocabSize], vocabSize, vocabSize));
     }
 
     @Override
     public Tensor forward(int[] tokens, int batch, int time) {
-        return dev.minitape.core.ops.Index.embedding(table, tokens, -1).reshape(batch, time, vocabSize);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocabSize;
-    }
-
-    @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public Module module() {
-        return this;
+        return dev.minitape.core.ops.Index.embedding(table, tokens, -1).reshape(batch, time, vocabSize());
     }
 }

@@ -9,7 +9,6 @@ import dev.minitape.nn.Init;
 import dev.minitape.nn.KvCache;
 import dev.minitape.nn.LayerNorm;
 import dev.minitape.nn.Linear;
-import dev.minitape.nn.Module;
 import dev.minitape.nn.ModuleList;
 import dev.minitape.nn.Parameter;
 import dev.minitape.nn.TransformerBlock;
@@ -23,7 +22,7 @@ import java.util.List;
  * projections (attn.proj, mlp.proj) N(0, (0.02/√(2·layers))²) so the residual stream's variance does
  * not grow with depth.
  */
-public final class Gpt extends Module implements LanguageModel {
+public final class Gpt extends ModuleLanguageModel {
     private final GptConfig config;
     private final Rng dropoutRng;
     public final Embedding wte, wpe;
@@ -33,6 +32,7 @@ public final class Gpt extends Module implements LanguageModel {
 
     /** Initializes from {@code rng}; dropout draws from its own generator, seeded from {@code rng}. */
     public Gpt(GptConfig config, Rng rng) {
+        super(config.vocabSize(), config.blockSize());
         this.config = config;
         this.dropoutRng = new Rng(rng.nextLong());
         this.wte = module("wte", new Embedding(config.vocabSize(), config.nEmbd(), rng));
@@ -91,21 +91,6 @@ public final class Gpt extends Module implements LanguageModel {
     @Override
     public Rng dropoutRng() {
         return dropoutRng;
-    }
-
-    @Override
-    public int vocabSize() {
-        return config.vocabSize();
-    }
-
-    @Override
-    public int blockSize() {
-        return config.blockSize();
-    }
-
-    @Override
-    public Module module() {
-        return this;
     }
 
     @Override

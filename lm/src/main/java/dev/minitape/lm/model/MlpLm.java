@@ -4,21 +4,19 @@ import dev.minitape.core.Rng;
 import dev.minitape.core.Tensor;
 import dev.minitape.nn.Embedding;
 import dev.minitape.nn.Linear;
-import dev.minitape.nn.Module;
 
 /**
  * Bengio et al. (2003): the previous n tokens' embeddings, concatenated, through a tanh hidden layer:
  * logits = W₂·tanh(W₁·[e(x_{t−n+1}); ...; e(x_t)] + b₁) + b₂. Positions before the start of a window read
  * a padding embedding (id V).
  */
-public final class MlpLm extends Module implements LanguageModel {
-    private final int vocabSize, blockSize, context, dim;
+public final class MlpLm extends ModuleLanguageModel {
+    private final int context, dim;
     public final Embedding embedding;
     public final Linear hidden, output;
 
     public MlpLm(int vocabSize, int blockSize, int context, int dim, int hiddenSize, Rng rng) {
-        this.vocabSize = vocabSize;
-        this.blockSize = blockSize;
+        super(vocabSize, blockSize);
         this.context = context;
         this.dim = dim;
         this.embedding = module("embedding", new Embedding(vocabSize + 1, dim, rng));
@@ -34,26 +32,11 @@ public final class MlpLm extends Module implements LanguageModel {
             for (int t = 0; t < time; t++) {
                 for (int k = 0; k < context; k++) {
                     int src = t - context + 1 + k;
-                    ids[((b * time) + t) * context + k] = src < 0 ? vocabSize : tokens[b * time + src];
+                    ids[((b * time) + t) * context + k] = src < 0 ? vocabSize() : tokens[b * time + src];
                 }
             }
         }
         Tensor x = embedding.forward(ids, batch * time, context).reshape(batch * time, context * dim);
-        return output.forward(hidden.forward(x).tanh()).reshape(batch, time, vocabSize);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocabSize;
-    }
-
-    @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public Module module() {
-        return this;
+        return output.forward(hidden.forward(x).tanh()).reshape(batch, time, vocabSize());
     }
 }

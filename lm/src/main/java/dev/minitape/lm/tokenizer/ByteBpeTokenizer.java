@@ -1,8 +1,6 @@
 package dev.minitape.lm.tokenizer;
 
-import dev.minitape.nn.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -234,13 +232,13 @@ public final class ByteBpeTokenizer implements Tokenizer {
 
     @Override
     public void save(Path file) throws IOException {
-        StringBuilder json = TokenizerFiles.header(TYPE);
-        json.append("  \"vocabSize\": ").append(vocabSize()).append(",\n  \"merges\": [");
-        for (int r = 0; r < lefts.length; r++) {
-            json.append(r == 0 ? "\n    [" : ",\n    [").append(lefts[r]).append(", ").append(rights[r]).append(']');
-        }
-        json.append(lefts.length == 0 ? "]\n}\n" : "\n  ]\n}\n");
-        AtomicFiles.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
+        TokenizerFiles.write(file, TYPE, json -> {
+            json.append("  \"vocabSize\": ").append(vocabSize()).append(",\n  \"merges\": [");
+            for (int r = 0; r < lefts.length; r++) {
+                json.append(r == 0 ? "\n    [" : ",\n    [").append(lefts[r]).append(", ").append(rights[r]).append(']');
+            }
+            json.append(lefts.length == 0 ? "]" : "\n  ]");
+        });
     }
 
     @Override

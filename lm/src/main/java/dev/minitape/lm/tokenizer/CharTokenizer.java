@@ -1,8 +1,6 @@
 package dev.minitape.lm.tokenizer;
 
-import dev.minitape.nn.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -152,10 +150,7 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public void save(Path file) throws IOException {
-        StringBuilder json = TokenizerFiles.header(TYPE);
-        TokenizerFiles.appendInts(json, "codePoints", codePoints);
-        json.append("\n}\n");
-        AtomicFiles.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
+        TokenizerFiles.write(file, TYPE, json -> TokenizerFiles.appendInts(json, "codePoints", codePoints));
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.minitape.lm.tokenizer;
 
+import dev.minitape.nn.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
- * Reading tokenizer files: one size check, one strict JSON read, then the {@code "type"} field picks the
- * class that checks the rest. Every tokenizer file has {@code "type"} and {@code "version"} fields;
+ * Reading and writing tokenizer files. Reading: one size check, one strict JSON read, then the {@code "type"}
+ * field picks the class that checks the rest. Every tokenizer file has {@code "type"} and {@code "version"} fields;
  * the current version is {@value #VERSION}.
  */
 final class TokenizerFiles {
@@ -42,10 +45,16 @@ final class TokenizerFiles {
         };
     }
 
-    /** The JSON header every tokenizer file starts with, up to and including the comma after "version". */
-    static StringBuilder header(String type) {
-        return new StringBuilder().append("{\n  \"type\": \"").append(type).append("\",\n  \"version\": ")
+    /**
+     * Writes a tokenizer file atomically: the "type" and "version" fields, the fields {@code body} appends (from
+     * a new line, none after the last), and the closing brace.
+     */
+    static void write(Path file, String type, Consumer<StringBuilder> body) throws IOException {
+        StringBuilder json = new StringBuilder().append("{\n  \"type\": \"").append(type).append("\",\n  \"version\": ")
                 .append(VERSION).append(",\n");
+        body.accept(json);
+        json.append("\n}\n");
+        AtomicFiles.write(file, json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Appends {@code "name": [a, b, ...]} with 16 numbers a line. */

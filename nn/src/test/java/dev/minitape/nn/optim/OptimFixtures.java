@@ -85,27 +85,23 @@ final class OptimFixtures {
                 if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
                 return b.build(groups);
             }
-            case "Adam": {
-                Adam.Builder b = Adam.builder();
-                if (o.has("lr")) b.lr(o.get("lr").asDouble());
-                if (o.has("betas")) b.betas(o.get("betas").get(0).asDouble(), o.get("betas").get(1).asDouble());
-                if (o.has("eps")) b.eps(o.get("eps").asDouble());
-                if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
-                if (o.has("amsgrad")) b.amsgrad(o.get("amsgrad").asBoolean());
-                return b.build(groups);
-            }
-            case "AdamW": {
-                AdamW.Builder b = AdamW.builder();
-                if (o.has("lr")) b.lr(o.get("lr").asDouble());
-                if (o.has("betas")) b.betas(o.get("betas").get(0).asDouble(), o.get("betas").get(1).asDouble());
-                if (o.has("eps")) b.eps(o.get("eps").asDouble());
-                if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
-                if (o.has("amsgrad")) b.amsgrad(o.get("amsgrad").asBoolean());
-                return b.build(groups);
-            }
+            case "Adam":
+                return adam(Adam.builder(), o, groups);
+            case "AdamW":
+                return adam(AdamW.builder(), o, groups);
             default:
                 throw new IllegalArgumentException("unknown optimizer in fixture: " + config.get("optimizer"));
         }
+    }
+
+    /** Adam or AdamW from the options the two share, each left at the builder's default when absent. */
+    private static <B extends AdamCore.Options<B, O>, O extends AdamCore> O adam(B b, JsonNode o, List<ParamGroup> groups) {
+        if (o.has("lr")) b.lr(o.get("lr").asDouble());
+        if (o.has("betas")) b.betas(o.get("betas").get(0).asDouble(), o.get("betas").get(1).asDouble());
+        if (o.has("eps")) b.eps(o.get("eps").asDouble());
+        if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
+        if (o.has("amsgrad")) b.amsgrad(o.get("amsgrad").asBoolean());
+        return b.build(groups);
     }
 
     /** True when the configuration leaves {@code name}'s gradient out at {@code step}. */
