@@ -17,7 +17,7 @@ final class LossFlags {
     @Option(names = "--reduction", defaultValue = "token", paramLabel = "token|sequence",
             description = "token: the mean over all target tokens; sequence: each sequence's mean, then the mean over sequences. "
                     + "copy's sequences differ in length (padding left out); train's rows all hold --block-size targets, "
-                    + "so there the two are equal.")
+                    + "so there the two are equal unless --class-weights is set (then each row's weights are normalized within it).")
     String reduction;
     @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced|effective:BETA|FILE",
             description = "Per-token loss weights. balanced: n/(V·n_c) from the training tokens' counts; effective:BETA "

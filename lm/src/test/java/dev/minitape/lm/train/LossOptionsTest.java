@@ -30,6 +30,18 @@ class LossOptionsTest {
     }
 
     @Test
+    void sequencesOfEqualLengthMakeTheSequenceMeanTheTokenMeanUnlessWeighted() {
+        int[] targets = {0, 1, 2, 1, 0, 0};                              // no target ignored: both rows hold 3
+        float token = new LossOptions(0.1, 0, LossReduction.TOKEN, null).crossEntropy().build().apply(LOGITS, targets).item();
+        float sequence = new LossOptions(0.1, 0, LossReduction.SEQUENCE, null).crossEntropy().build().apply(LOGITS, targets).item();
+        assertEquals(token, sequence, 0);
+        // weighted: Σ w·l / Σ w within each row, then the mean of rows, is not Σ w·l / Σ w over both
+        ClassWeights w = ClassWeights.given("given", new float[] {0.5f, 2, 1});
+        assertNotEquals(new LossOptions(0.1, 0, LossReduction.TOKEN, w).crossEntropy().build().apply(LOGITS, targets).item(),
+                new LossOptions(0.1, 0, LossReduction.SEQUENCE, w).crossEntropy().build().apply(LOGITS, targets).item());
+    }
+
+    @Test
     void plainIsTheUnsmoothedUnweightedTokenMean() {
         assertEquals(CrossEntropy.builder().build().apply(LOGITS, TARGETS).item(),
                 LossOptions.PLAIN.crossEntropy().build().apply(LOGITS, TARGETS).item(), 0);
