@@ -17,13 +17,14 @@ final class LossFlags {
     @Option(names = "--reduction", defaultValue = "token", paramLabel = "token|sequence",
             description = "token: the mean over all target tokens; sequence: each sequence's mean, then the mean over sequences. "
                     + "copy's sequences differ in length (padding left out); train's rows all hold --block-size targets, "
-                    + "so there the two are equal unless --class-weights is set (then each row's weights are normalized within it).")
+                    + "so there the two are equal unless --class-weights is set (then each row's weights are normalized "
+                    + "within it).")
     String reduction;
     @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced|effective:BETA|FILE",
-            description = "Per-token loss weights. balanced: n/(V·n_c) from the training tokens' counts; effective:BETA "
-                    + "(0 ≤ BETA < 1): (1 − BETA)/(1 − BETA^n_c) scaled to sum to V; a token never seen in training gets "
-                    + "the largest seen weight. FILE: one weight per token id per line, or a JSON object token → weight "
-                    + "(tokens not listed: 1.0).")
+            description = "Per-token loss weights. balanced: n/(V·n_c), n_c being token c's count among the n training "
+                    + "tokens; effective:BETA (0 ≤ BETA < 1): (1 − BETA)/(1 − BETA^n_c) scaled to sum to V; a token never "
+                    + "seen in training gets the largest seen weight. FILE: one weight per token id per line, or a JSON object "
+                    + "token → weight (tokens not listed: 1.0).")
     String classWeights;
 
     /** Checks every option (all but a weights file's content) before any data is read; returns how to make the weights. */
