@@ -5,6 +5,8 @@ import dev.minitape.core.kernels.Parallel;
 import dev.minitape.lm.data.CopyTask;
 import dev.minitape.lm.model.Seq2SeqTransformer;
 import dev.minitape.lm.sample.Seq2SeqDecoder;
+import dev.minitape.lm.train.ClassWeightSpec;
+import dev.minitape.lm.train.LossOptions;
 import dev.minitape.lm.train.Seq2SeqTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +23,11 @@ import picocli.CommandLine.Option;
         description = "Train an encoder-decoder Transformer to copy (or reverse, or sort) random sequences, "
                 + "then decode held-out sequences it never saw.")
 final class CopyCommand implements Callable<Integer> {
+    /** Training sequences whose targets are counted for --class-weights balanced or effective. */
+    private static final int WEIGHT_SAMPLE = 10_000;
+
     @picocli.CommandLine.Mixin KernelOption kernels;
+    @picocli.CommandLine.Mixin LossFlags loss;
 
     @Option(names = "--task", defaultValue = "copy", description = "copy, reverse or sort.")
     String task;
@@ -40,7 +47,6 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--positions", defaultValue = "learned", description = "learned, or sinusoidal (fixed, defined at every length).")
     String positions;
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (constant).") double lr;
-    @Option(names = "--label-smoothing", defaultValue = "0", description = "In [0, 1].") double labelSmoothing;
     @Option(names = "--beam", defaultValue = "1", description = "Beam width for the final decoding; 1 = greedy.")
     int beam;
     @Option(names = "--held-out", defaultValue = "500", description = "Held-out sequences, never trained on (at most a tenth of each length).")
@@ -56,6 +62,7 @@ final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        ClassWeightSpec weightSpec = loss.check();
         CopyTask.Kind kind = switch (task) {
             case "copy" -> CopyTask.Kind.COPY;
             case "reverse" -> CopyTask.Kind.REVERSE;
@@ -81,9 +88,14 @@ final class CopyCommand implements Callable<Integer> {
         Seq2SeqTransformer model = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(data.vocabSize(), dModel, nHead,
                 nLayer, nLayer, longest + 2, 0f, positions.equals("sinusoidal")), new Rng(seed));
         Files.createDirectories(out);
-        Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, data, batchSize, lr, labelSmoothing, seed, out);
+        // class weights are counted on a sample of the training stream, drawn apart from the batches' own
+        IntFunction<String> tokenText = id -> symbols(new int[] {id}, vocab);
+        LossOptions lossOptions = loss.options(weightSpec.make(data.targetCounts(WEIGHT_SAMPLE, new Rng(seed ^ 0xC1A55L)), tokenText));
+        Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, data, batchSize, lr, lossOptions, seed, out);
         System.out.printf(Locale.ROOT, "task: %s, %d symbols, lengths %d..%d, %d held out; model: %,d parameters%n", task,
                 vocab, minLen, maxLen, data.heldOut().size(), model.parameterCount());
+        LossReport.print(System.out, System.err, lossOptions,
+                String.format(Locale.ROOT, "from the targets of %,d sampled training sequences", WEIGHT_SAMPLE), tokenText);
 
         Launcher.launchedAt().ifPresent(launched -> System.out.printf(Locale.ROOT,
                 "training starts %.2f s after launch%n", java.time.Duration.between(launched, java.time.Instant.now()).toMillis() / 1e3));

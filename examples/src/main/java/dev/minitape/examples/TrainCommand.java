@@ -13,6 +13,8 @@ import dev.minitape.lm.tokenizer.ByteBpeTokenizer;
 import dev.minitape.lm.tokenizer.CharTokenizer;
 import dev.minitape.lm.tokenizer.Tokenizer;
 import dev.minitape.lm.train.Checkpoint;
+import dev.minitape.lm.train.ClassWeightSpec;
+import dev.minitape.lm.train.LossOptions;
 import dev.minitape.lm.train.ModelKind;
 import dev.minitape.lm.train.ModelSpec;
 import dev.minitape.lm.train.TrainConfig;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +37,7 @@ import picocli.CommandLine.Option;
                 + "exact entropy is the floor the loss is shown against).")
 final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KernelOption kernels;
+    @picocli.CommandLine.Mixin LossFlags loss;
 
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
@@ -57,7 +61,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "100") int warmup;
     @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
     @Option(names = "--dropout", defaultValue = "0") float dropout;
-    @Option(names = "--label-smoothing", defaultValue = "0") double labelSmoothing;
     @Option(names = "--eval-every", defaultValue = "200") int evalEvery;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "Also checkpoint every N steps; 0: only at the end and at each best validation loss.")
@@ -77,6 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        ClassWeightSpec weightSpec = loss.check();
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
         if (resumed != null) readTheSameTextAs(resumed);
@@ -85,8 +89,10 @@ final class TrainCommand implements Callable<Integer> {
 
         // The model and the run
         ModelSpec spec = resumed != null ? resumed.spec() : modelSpec(tok.vocabSize());
-        TrainConfig config = resumed != null ? resumed.train() : trainConfig();
-        TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), config.blockSize());
+        TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), resumed != null ? resumed.train().blockSize() : blockSize);
+        IntFunction<String> tokenText = id -> tok.decode(new int[] {id});
+        TrainConfig config = resumed != null ? resumed.train()
+                : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
         LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
         Files.createDirectories(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
@@ -96,6 +102,8 @@ final class TrainCommand implements Callable<Integer> {
         if (resumed != null) trainer.restore(resumed);
         System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
+        LossReport.print(System.out, System.err, config.loss(),
+                String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
         Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir);
         if (result.steps() < config.steps()) return INTERRUPTED;
 
@@ -149,9 +157,9 @@ final class TrainCommand implements Callable<Integer> {
                 .nEmbd(nEmbd).dropout(dropout).build();
     }
 
-    private TrainConfig trainConfig() {
+    private TrainConfig trainConfig(LossOptions lossOptions) {
         return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmup)
-                .weightDecay(weightDecay).labelSmoothing(labelSmoothing).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
+                .weightDecay(weightDecay).loss(lossOptions).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
                 .seed(seed).build();
     }
 

@@ -108,7 +108,7 @@ class CliErrorsTest {
         fails(2, "--steps must be positive, got 0", "train", "--steps", "0");
         fails(2, "--min-lr must be between 0 and --lr (0.003), got 0.01", "train", "--min-lr", "0.01");
         fails(2, "--warmup must be at least 0 and less than --steps (800), got 900", "train", "--warmup", "900");
-        fails(2, "--label-smoothing must be in [0, 1], got 2.0", "train", "--label-smoothing", "2");
+        fails(2, "--label-smoothing must be in [0, 1), got 2.0", "train", "--label-smoothing", "2");
         fails(2, "--model must be bigram, mlp or gpt, got 'rnn'", "train", "--model", "rnn");
         fails(2, "--d-model 30 must be positive and divisible by --n-head 4", "copy", "--d-model", "30");
         assertFalse(cli("train", "--steps", "0").err.contains("TrainConfig"), "no library field names in CLI errors");

@@ -95,6 +95,18 @@ public final class CopyTask {
         return batch(seqs);
     }
 
+    /**
+     * How many times each token id is a decoder target (a symbol or EOS; never PAD or BOS) in {@code sequences}
+     * training sequences drawn from {@code rng}: the training stream's class frequencies, estimated.
+     */
+    public long[] targetCounts(int sequences, Rng rng) {
+        long[] counts = new long[vocabSize()];
+        for (int i = 0; i < sequences; i++) {
+            for (int id : trainBatch(1, rng).tgtOut()) counts[id]++;          // one sequence: no padding
+        }
+        return counts;
+    }
+
     public List<int[]> heldOut() {
         return List.copyOf(heldOut);
     }

@@ -37,6 +37,13 @@ public final class TextDataset {
         return cut;
     }
 
+    /** How many times each token id occurs among the training tokens (what class weights are computed from). */
+    public long[] trainCounts() {
+        long[] counts = new long[vocabSize];
+        for (int i = 0; i < cut; i++) counts[tokens.get(i)]++;
+        return counts;
+    }
+
     public int validationTokens() {
         return tokens.size() - cut;
     }

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Trains a {@link Seq2SeqTransformer} on a {@link CopyTask} with teacher forcing: cross-entropy with
- * ignoreIndex = PAD (and optional label smoothing), AdamW with PyTorch's defaults (betas 0.9, 0.999,
+ * ignoreIndex = PAD and the given {@link LossOptions} (the sequence mean averages each sequence over its own
+ * length, padding left out), AdamW with PyTorch's defaults (betas 0.9, 0.999,
  * eps 1e-8, weight decay 0.01 on matrices and embeddings) at a constant learning rate, no gradient
  * clipping; every evalEvery steps it greedy-decodes the held-out set and records exact-match (the whole
  * output, EOS included, equals target + EOS) and token accuracy. Training and evaluation are timed apart
@@ -42,13 +43,13 @@ public final class Seq2SeqTrainer {
         default void onEval(int step, double loss, Accuracy accuracy) {}
     }
 
-    public Seq2SeqTrainer(Seq2SeqTransformer model, CopyTask task, int batchSize, double lr, double labelSmoothing,
+    public Seq2SeqTrainer(Seq2SeqTransformer model, CopyTask task, int batchSize, double lr, LossOptions lossOptions,
                           long seed, Path runDir) {
         this.model = model;
         this.task = task;
         this.batchSize = batchSize;
         this.optimizer = AdamW.builder().lr(lr).weightDecay(0.01).build(ParamGroup.decayAndNoDecay(model.namedParameters(), 0.01));
-        this.loss = CrossEntropy.builder().ignoreIndex(Seq2SeqTransformer.PAD).labelSmoothing(labelSmoothing).build();
+        this.loss = lossOptions.crossEntropy().ignoreIndex(Seq2SeqTransformer.PAD).build();
         this.rng = new Rng(seed);
         this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.csv"), List.of("exact_match"));
     }

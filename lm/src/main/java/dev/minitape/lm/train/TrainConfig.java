@@ -2,14 +2,16 @@ package dev.minitape.lm.train;
 
 /**
  * How a language model is trained: AdamW with a linear warmup then cosine decay from lr to minLr,
- * global-norm gradient clipping, optional label smoothing and class weights, evaluation every
+ * global-norm gradient clipping, the loss's options ({@link #loss()}: label smoothing, z-loss, token or
+ * sequence mean, class weights; checked by {@link LossOptions}), evaluation every
  * evalEvery steps on evalBatches fixed validation batches, and a checkpoint every checkpointEvery steps
  * (0 = only at the end and at each best validation loss). Build one with {@link #builder()}; an invalid
  * value is an IllegalArgumentException naming the field, e.g. "TrainConfig.steps must be positive, got 0".
  */
 public record TrainConfig(int steps, int batchSize, int blockSize, double lr, double minLr, int warmup,
                           double weightDecay, double beta1, double beta2, double gradClip, double labelSmoothing,
-                          float[] classWeights, int evalEvery, int evalBatches, int checkpointEvery, long seed) {
+                          ClassWeights classWeights, double zLoss, LossReduction reduction, int evalEvery, int evalBatches,
+                          int checkpointEvery, long seed) {
     public TrainConfig {
         positive("steps", steps);
         positive("batchSize", batchSize);
@@ -25,9 +27,13 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
         if (!(beta1 >= 0 && beta1 < 1)) throw invalid("beta1", "must be in [0, 1)", beta1);
         if (!(beta2 >= 0 && beta2 < 1)) throw invalid("beta2", "must be in [0, 1)", beta2);
         if (!(gradClip > 0)) throw invalid("gradClip", "must be positive", gradClip);
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw invalid("labelSmoothing", "must be in [0, 1]", labelSmoothing);
         if (checkpointEvery < 0) throw invalid("checkpointEvery", "must be >= 0", checkpointEvery);
-        classWeights = classWeights == null ? null : classWeights.clone();
+        reduction = new LossOptions(labelSmoothing, zLoss, reduction, classWeights).reduction();   // checks; null (older configs): token
+    }
+
+    /** The training loss's options. */
+    public LossOptions loss() {
+        return new LossOptions(labelSmoothing, zLoss, reduction, classWeights);
     }
 
     private static void positive(String field, int value) {
@@ -45,13 +51,14 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
     /**
      * Named values, each starting at nanoGPT's CPU recipe scaled for a quick run: 2000 steps of 12
      * sequences of 64 tokens, lr 1e-3 decaying to 1e-4 after 100 warmup steps, AdamW (0.9, 0.99) with weight
-     * decay 0.1, clip 1, no label smoothing or class weights, 20 validation batches every 250 steps,
+     * decay 0.1, clip 1, plain cross-entropy (no label smoothing, z-loss or class weights; the token mean), 20 validation batches every 250 steps,
      * checkpoints only at the end and at each best, seed 1337.
      */
     public static final class Builder {
         private int steps = 2000, batchSize = 12, blockSize = 64, warmup = 100;
-        private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, beta1 = 0.9, beta2 = 0.99, gradClip = 1.0, labelSmoothing;
-        private float[] classWeights;
+        private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, beta1 = 0.9, beta2 = 0.99, gradClip = 1.0, labelSmoothing, zLoss;
+        private ClassWeights classWeights;
+        private LossReduction reduction = LossReduction.TOKEN;
         private int evalEvery = 250, evalBatches = 20, checkpointEvery;
         private long seed = 1337;
 
@@ -108,8 +115,23 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
             return this;
         }
 
-        public Builder classWeights(float[] classWeights) {
+        /** All of the loss's options at once. */
+        public Builder loss(LossOptions loss) {
+            return labelSmoothing(loss.labelSmoothing()).zLoss(loss.zLoss()).reduction(loss.reduction()).classWeights(loss.classWeights());
+        }
+
+        public Builder classWeights(ClassWeights classWeights) {
             this.classWeights = classWeights;
+            return this;
+        }
+
+        public Builder zLoss(double zLoss) {
+            this.zLoss = zLoss;
+            return this;
+        }
+
+        public Builder reduction(LossReduction reduction) {
+            this.reduction = reduction;
             return this;
         }
 
@@ -135,7 +157,7 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
 
         public TrainConfig build() {
             return new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip,
-                    labelSmoothing, classWeights, evalEvery, evalBatches, checkpointEvery, seed);
+                    labelSmoothing, classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed);
         }
     }
 }

@@ -75,9 +75,7 @@ public final class Trainer {
         this.optimizer = AdamW.builder().lr(config.lr()).betas(config.beta1(), config.beta2()).weightDecay(config.weightDecay())
                 .build(ParamGroup.decayAndNoDecay(model.module().namedParameters(), config.weightDecay()));
         this.schedule = LrSchedule.warmupCosine(config.lr(), config.minLr(), config.warmup(), config.steps());
-        CrossEntropy.Builder ce = CrossEntropy.builder().labelSmoothing(config.labelSmoothing());
-        if (config.classWeights() != null) ce.classWeights(config.classWeights());
-        this.trainLoss = ce.build();
+        this.trainLoss = config.loss().crossEntropy().build();
         this.batchRng = new Rng(config.seed());
         Rng valRng = new Rng(config.seed() ^ 0x7A11DA7AL);
         for (int i = 0; i < config.evalBatches(); i++) validation.add(data.validationBatch(config.batchSize(), config.blockSize(), valRng));

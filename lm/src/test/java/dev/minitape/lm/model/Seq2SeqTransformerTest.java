@@ -11,6 +11,7 @@ import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import dev.minitape.lm.data.CopyTask;
 import dev.minitape.lm.sample.Seq2SeqDecoder;
+import dev.minitape.lm.train.LossOptions;
 import dev.minitape.lm.train.Seq2SeqTrainer;
 import dev.minitape.nn.DecoderBlock;
 import dev.minitape.nn.EncoderBlock;
@@ -232,7 +233,7 @@ class Seq2SeqTransformerTest {
         CopyTask task = new CopyTask(CopyTask.Kind.COPY, 6, 1, 4, 200, 3);
         Seq2SeqTransformer m = new Seq2SeqTransformer(
                 new Seq2SeqTransformer.Config(task.vocabSize(), 32, 4, 1, 1, 8, 0f, false), new Rng(2));
-        Seq2SeqTrainer trainer = new Seq2SeqTrainer(m, task, 32, 3e-3, 0.0, 4, null);
+        Seq2SeqTrainer trainer = new Seq2SeqTrainer(m, task, 32, 3e-3, LossOptions.PLAIN, 4, null);
         Seq2SeqTrainer.Accuracy acc = trainer.train(600, 50, 1.0, new Seq2SeqTrainer.Listener() {});
         assertEquals(1.0, acc.exactMatch(), "held-out exact match " + acc);
         // Beam search agrees on the learned task.

@@ -1,6 +1,8 @@
 package dev.minitape.lm.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +21,10 @@ class CheckpointConfigTest {
             .nEmbd(8).build();
 
     private static Path save(Path dir) throws IOException {
-        TrainConfig train = TrainConfig.builder().steps(5).blockSize(8).warmup(1).build();
+        return save(dir, TrainConfig.builder().steps(5).blockSize(8).warmup(1).build());
+    }
+
+    private static Path save(Path dir, TrainConfig train) throws IOException {
         Checkpoint.save(dir, Checkpoint.LATEST, new Checkpoint.Contents(SPEC, train, null, TOK, SPEC.build(new Rng(1)), null, null));
         return dir.resolve(Checkpoint.LATEST).resolve("config.json");
     }
@@ -48,6 +53,34 @@ class CheckpointConfigTest {
         assertEquals(ModelKind.GPT, c.spec().kind());
         assertEquals(5, c.train().steps());
         assertEquals(SPEC.build(new Rng(1)).module().parameterCount(), c.model().module().parameterCount());
+        // written before the z-loss and the reduction were options: plain cross-entropy, the token mean
+        assertEquals(0, c.train().zLoss());
+        assertEquals(LossReduction.TOKEN, c.train().reduction());
+        assertNull(c.train().classWeights());
+    }
+
+    @Test
+    void theLossOptionsAndHowTheWeightsWereMadeRoundTrip(@TempDir Path dir) throws IOException {
+        ClassWeights weights = ClassWeights.balanced(new long[] {6, 3, 1, 0, 2, 2, 2, 2, 40});
+        TrainConfig train = TrainConfig.builder().steps(5).blockSize(8).warmup(1)
+                .loss(new LossOptions(0.1, 1e-4, LossReduction.SEQUENCE, weights)).build();
+        String json = Files.readString(save(dir, train));
+        assertTrue(json.contains("\"method\" : \"balanced\"") && json.contains("\"reduction\" : \"sequence\"")
+                && json.contains("\"zLoss\" : 1.0E-4") && json.contains("\"weights\" : [ "), json);
+        TrainConfig back = Checkpoint.load(dir, Checkpoint.LATEST).train();
+        assertEquals("balanced", back.classWeights().method());
+        assertArrayEquals(weights.weights(), back.classWeights().weights());
+        assertEquals(new LossOptions(0.1, 1e-4, LossReduction.SEQUENCE, null), new LossOptions(back.labelSmoothing(), back.zLoss(),
+                back.reduction(), null));
+    }
+
+    @Test
+    void classWeightsWrittenAsABareArrayStillLoad(@TempDir Path dir) throws IOException {
+        Path config = save(dir);
+        Files.writeString(config, Files.readString(config).replace("\"classWeights\" : null", "\"classWeights\" : [ 1.0, 2.5 ]"));
+        ClassWeights w = Checkpoint.load(dir, Checkpoint.LATEST).train().classWeights();
+        assertEquals("given", w.method());
+        assertArrayEquals(new float[] {1, 2.5f}, w.weights());
     }
 
     @Test

@@ -16,7 +16,7 @@ class Seq2SeqTrainerTest {
         CopyTask task = new CopyTask(CopyTask.Kind.REVERSE, 10, 1, 4, 0, 1);
         Seq2SeqTransformer model = new Seq2SeqTransformer(new Seq2SeqTransformer.Config(task.vocabSize(), 8, 2, 1, 1, 6, 0f, false),
                 new Rng(1));
-        Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, task, 4, 1e-3, 0, 1, null);
+        Seq2SeqTrainer trainer = new Seq2SeqTrainer(model, task, 4, 1e-3, LossOptions.PLAIN, 1, null);
         List<int[]> sources = List.of(new int[] {3, 4, 5}, new int[] {6, 7}, new int[] {8});
         List<int[]> outputs = List.of(
                 new int[] {5, 4, 3, EOS},        // exact: 4 of 4 tokens
