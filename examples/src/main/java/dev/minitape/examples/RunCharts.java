@@ -22,7 +22,7 @@ final class RunCharts {
     /** One validation curve per run (val_nll when logged, else val_loss), named by its run folder. */
     static XYChart validationCurves(List<RunFolder> runs) {
         String column = runs.get(0).curveColumn();
-        XYChart chart = chart("validation " + column + " per run", "step", column + " (nats per token)");
+        XYChart chart = chart("validation curves: " + column, "step", column + " (nats per token)");
         boolean namesRepeat = runs.stream().map(RunFolder::name).distinct().count() < runs.size();
         for (RunFolder run : runs) {
             double[][] curve = run.curve(column);
