@@ -22,7 +22,8 @@ import picocli.CommandLine.Unmatched;
                 + "the other train options are passed to every run as they are."},
         footer = {"", "Example: minitape sweep --label-smoothing 0,0.1 --seeds 1,2 --steps 400 --out runs/ls",
                 "Each run trains in DIR/<name> (e.g. ls0.1_seed1). A rerun skips finished runs (a complete checkpoint at "
-                + "its last step) and resumes an interrupted one (Ctrl-C saves it)."})
+                + "its last step) and resumes an interrupted one (Ctrl-C saves it). Without --data, every run trains on the "
+                + "built-in corpus, as train does. The train options: minitape train --help."})
 final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", paramLabel = "LIST",
             description = "Seeds, e.g. 1,2: each seed fixes the initialization and the batch order (default: train's).")

@@ -127,7 +127,7 @@ final class SweepPlan {
             Run other = byName.put(r.name(), r);
             if (other != null) {
                 throw new IllegalArgumentException("sweep: runs " + other.axes() + " and " + r.axes() + " would share the folder "
-                        + r.name() + "; give values whose file names differ");
+                        + r.name() + ": give values that differ (a path is named by its file name)");
             }
         }
     }
