@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
                 + "started instead (plain-Java kernels). --version says which kernels run; --kernels reference (or "
                 + "-Dminitape.kernels=reference) runs the textbook reference kernels instead."},
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, CopyCommand.class, ExplainCommand.class,
+                SweepCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

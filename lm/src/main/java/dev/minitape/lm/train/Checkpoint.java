@@ -136,7 +136,7 @@ public final class Checkpoint {
     }
 
     /** The complete folder to load from, or an error saying what is missing. */
-    static Path locate(Path runDir, String slot) throws IOException {
+    public static Path locate(Path runDir, String slot) throws IOException {
         if (!Files.isDirectory(runDir)) {
             throw new NoSuchFileException(runDir.toString(), null, "no such folder: point --checkpoint/--resume at a run's --out folder");
         }
