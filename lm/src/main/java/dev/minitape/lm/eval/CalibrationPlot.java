@@ -37,7 +37,7 @@ public final class CalibrationPlot {
     }
 
     private static XYChart diagram(Reliability bins, String title) {
-        XYChart chart = new XYChartBuilder().width(700).height(500).title(title)
+        XYChart chart = new XYChartBuilder().width(700).height(450).title(title)
                 .xAxisTitle("confidence (top probability)").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setXAxisMin(0.0);
@@ -57,7 +57,7 @@ public final class CalibrationPlot {
     }
 
     private static CategoryChart histogram(Reliability bins) {
-        CategoryChart chart = new CategoryChartBuilder().width(700).height(250).title("positions per confidence bin")
+        CategoryChart chart = new CategoryChartBuilder().width(700).height(450).title("positions per confidence bin")
                 .xAxisTitle("confidence bin").yAxisTitle("positions").build();
         chart.getStyler().setLegendVisible(false);
         List<String> labels = new ArrayList<>();
