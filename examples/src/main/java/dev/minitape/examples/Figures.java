@@ -10,6 +10,14 @@ final class Figures {
     /** nats per token; bits per character = nats/token ÷ (chars/token) ÷ ln 2; perplexity = e^(nats/token). */
     static void print(PrintStream out, String what, double natsPerToken, double charsPerToken) {
         out.printf(Locale.ROOT, "%s loss: %.4f nats/token, %.4f bits/char, perplexity %.3f%n", what, natsPerToken,
-                natsPerToken / charsPerToken / Math.log(2), Math.exp(natsPerToken));
+                bitsPerChar(natsPerToken, charsPerToken), perplexity(natsPerToken));
+    }
+
+    static double bitsPerChar(double natsPerToken, double charsPerToken) {
+        return natsPerToken / charsPerToken / Math.log(2);
+    }
+
+    static double perplexity(double natsPerToken) {
+        return Math.exp(natsPerToken);
     }
 }

@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
         double floorPerChar = Double.NaN;
         if (data == null) {
             SyntheticCorpus corpus = SyntheticCorpus.standard();
-            source = corpus.generate(1_000_000, new Rng(seed));
+            source = corpus.generate(RunText.BUILT_IN_CHARS, new Rng(seed));
             bytes = source.getBytes(StandardCharsets.UTF_8);
             floorPerChar = corpus.entropyPerChar();
             System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -82,7 +83,9 @@ public final class MetricsLog {
 
     /**
      * Reads a metrics.csv written by this class (for resuming). A malformed last line is what a crash in
-     * the middle of an append leaves, and is skipped; a malformed line before it is an error.
+     * the middle of an append leaves, and is skipped; a malformed line before it is an error. A file whose
+     * header has fewer extra columns than asked for (a run from before {@code train} logged its validation
+     * figures) is read with the missing ones NaN, so such a run can still be resumed.
      */
     public static List<Row> read(Path file, int extraColumns) {
         List<Row> out = new ArrayList<>();
@@ -92,9 +95,10 @@ public final class MetricsLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        int inFile = lines.isEmpty() ? extraColumns : Math.max(0, Math.min(extraColumns, lines.get(0).split(",", -1).length - 5));
         for (int i = 1; i < lines.size(); i++) {
             try {
-                out.add(parseRow(lines.get(i), extraColumns));
+                out.add(widened(parseRow(lines.get(i), inFile), extraColumns));
             } catch (IllegalArgumentException e) {
                 if (i == lines.size() - 1) break;
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage()
@@ -102,6 +106,13 @@ public final class MetricsLog {
             }
         }
         return out;
+    }
+
+    private static Row widened(Row r, int extraColumns) {
+        if (r.extra().length == extraColumns) return r;
+        double[] extra = Arrays.copyOf(r.extra(), extraColumns);
+        Arrays.fill(extra, r.extra().length, extraColumns, Double.NaN);
+        return new Row(r.step(), r.trainLoss(), r.valLoss(), r.lr(), r.tokensPerSec(), extra);
     }
 
     private static Row parseRow(String line, int extraColumns) {

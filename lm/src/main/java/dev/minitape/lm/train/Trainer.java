@@ -6,6 +6,9 @@ import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
 import dev.minitape.lm.data.Batch;
 import dev.minitape.lm.data.TextDataset;
+import dev.minitape.lm.eval.CalibrationPlot;
+import dev.minitape.lm.eval.Evaluation;
+import dev.minitape.lm.eval.SmoothingFloor;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.tokenizer.Tokenizer;
 import dev.minitape.nn.optim.AdamW;
@@ -18,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /**
+     * The figures each evaluation adds to metrics.csv after val_loss, in this order: the unsmoothed NLL
+     * (val_loss up to rounding: the same positions and loss, computed in double from the logits), top-1
+     * and top-5 accuracy, ECE, Brier score and the mean entropy of the predictions (see {@link Evaluation}).
+     */
+    public static final List<String> VALIDATION_COLUMNS =
+            List.of("val_nll", "val_accuracy", "val_top5_accuracy", "val_ece", "val_brier", "val_entropy");
 
     private final LanguageModel model;
     private final ModelSpec spec;
@@ -46,8 +59,9 @@ public final class Trainer {
     private final CrossEntropy trainLoss;
     private final CrossEntropy plainLoss = CrossEntropy.builder().build();
     private final Rng batchRng;
-    private final List<Batch> validation = new ArrayList<>();
+    private final List<Batch> validation;
     private final MetricsLog metrics;
+    private Evaluation lastFigures;               // the last evaluation's, for metrics.csv and calibration.png
     private int step;
     private double bestValLoss = Double.POSITIVE_INFINITY;
     private volatile boolean stopRequested;
@@ -77,9 +91,8 @@ public final class Trainer {
         this.schedule = LrSchedule.warmupCosine(config.lr(), config.minLr(), config.warmup(), config.steps());
         this.trainLoss = config.loss().crossEntropy().build();
         this.batchRng = new Rng(config.seed());
-        Rng valRng = new Rng(config.seed() ^ 0x7A11DA7AL);
-        for (int i = 0; i < config.evalBatches(); i++) validation.add(data.validationBatch(config.batchSize(), config.blockSize(), valRng));
-        this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.csv"), List.of());
+        this.validation = validationBatches(data, config);
+        this.metrics = runDir == null ? null : new MetricsLog(runDir.resolve("metrics.csv"), VALIDATION_COLUMNS);
     }
 
     /** Continues from a checkpoint's optimizer and trainer state (the model's weights are already loaded). */
@@ -94,13 +107,17 @@ public final class Trainer {
         if (model.dropoutRng() != null) model.dropoutRng().setState(s.dropoutRngState());
         bestValLoss = s.bestValLoss();
         if (metrics != null && Files.exists(runDir.resolve("metrics.csv"))) {
-            metrics.restore(MetricsLog.read(runDir.resolve("metrics.csv"), 0), step);
+            metrics.restore(MetricsLog.read(runDir.resolve("metrics.csv"), VALIDATION_COLUMNS.size()), step);
         }
     }
 
     public Result train() {
         int b = config.batchSize(), t = config.blockSize();
         if (metrics != null) metrics.rewrite();
+        if (config.labelSmoothing() > 0) {
+            LOG.info("label smoothing {}: the smoothed training loss cannot go below {} nats/token, its target's entropy",
+                    config.labelSmoothing(), String.format(Locale.ROOT, "%.4f", SmoothingFloor.nats(config.labelSmoothing(), model.vocabSize())));
+        }
         model.module().train();
         double loss = Double.NaN, valLoss = Double.NaN;
         while (step < config.steps()) {
@@ -140,7 +157,7 @@ public final class Trainer {
             // evaluate
             boolean evaluate = step % config.evalEvery() == 0 || step == config.steps();
             valLoss = evaluate ? evaluate() : Double.NaN;
-            if (metrics != null) metrics.add(new MetricsLog.Row(step, loss, valLoss, lr, tokensPerSec, new double[0]));
+            if (metrics != null) metrics.add(new MetricsLog.Row(step, loss, valLoss, lr, tokensPerSec, validationFigures(evaluate)));
             if (evaluate) {
                 listener.onEval(step, loss, valLoss);
                 LOG.debug("step {}: train {} val {}", step, loss, valLoss);
@@ -161,18 +178,48 @@ public final class Trainer {
         return new Result(step, loss, valLoss, bestValLoss);
     }
 
-    /** Mean plain cross-entropy (no smoothing or weights) over the fixed validation batches, in eval mode. */
+    /**
+     * The fixed validation batches: config.evalBatches() windows of B × T from the last 10% of the tokens,
+     * drawn by a generator seeded from the run's seed, so every evaluation (and {@code eval --temperature})
+     * scores the same positions.
+     */
+    public static List<Batch> validationBatches(TextDataset data, TrainConfig config) {
+        Rng valRng = new Rng(config.seed() ^ 0x7A11DA7AL);
+        List<Batch> batches = new ArrayList<>();
+        for (int i = 0; i < config.evalBatches(); i++) batches.add(data.validationBatch(config.batchSize(), config.blockSize(), valRng));
+        return batches;
+    }
+
+    /**
+     * Mean plain cross-entropy (no smoothing or weights) over the fixed validation batches, in eval mode;
+     * the figures of the same positions are kept for metrics.csv and calibration.png.
+     */
     public double evaluate() {
         model.module().eval();
         double sum = 0;
+        Evaluation figures = new Evaluation();
         try (var off = Tape.noGrad()) {
             for (Batch v : validation) {
-                sum += plainLoss.apply(model.forward(v.x(), v.batchSize(), v.blockSize()), v.y()).item();
+                Tensor logits = model.forward(v.x(), v.batchSize(), v.blockSize());
+                sum += plainLoss.apply(logits, v.y()).item();
+                figures.addRows(logits.data(), v.y(), model.vocabSize());
             }
         } finally {
             model.module().train();
         }
+        lastFigures = figures;
         return sum / validation.size();
+    }
+
+    /** The last evaluation's figures in {@link #VALIDATION_COLUMNS}' order, or NaNs at a step not evaluated. */
+    private double[] validationFigures(boolean evaluated) {
+        if (!evaluated) {
+            double[] none = new double[VALIDATION_COLUMNS.size()];
+            Arrays.fill(none, Double.NaN);
+            return none;
+        }
+        Evaluation e = lastFigures;
+        return new double[] {e.nll(), e.accuracy(), e.top5Accuracy(), e.ece(), e.brier(), e.entropy()};
     }
 
     /** Writes the current state into a checkpoint slot (also used on Ctrl-C). */
@@ -193,6 +240,12 @@ public final class Trainer {
             LossPlot.write(runDir.resolve("loss.png"), metrics.rows(), floor, title);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not draw loss.png: {}", e.toString());
+        }
+        if (lastFigures == null) return;
+        try {
+            CalibrationPlot.write(runDir.resolve("calibration.png"), lastFigures, "validation at step " + step);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not draw calibration.png: {}", e.toString());
         }
     }
 
