@@ -247,7 +247,7 @@ final class ExplainCommand implements Callable<Integer> {
         Table t = new Table("word", "weight", "a_c", "best p = a / Σ a");
         for (int c = 0; c < v; c++) t.row(label[c] + (c == target ? " (true)" : ""), (double) w[c], a[c], a[c] / total);
         t.print(out);
-        out.printf(Locale.ROOT, "the best prediction's argmax is %s%s; the tape's gradient there: largest |entry| %.2g%n",
+        out.printf(Locale.ROOT, "the best prediction's argmax is %s%s; the tape's gradient there: largest |entry| %.6f%n",
                 label[argmax], argmax == target ? " (the target)" : " (NOT the target: the weights flipped it)", largest);
     }
 
