@@ -33,15 +33,15 @@ final class CopyCommand implements Callable<Integer> {
     String task;
     @Option(names = "--vocab", defaultValue = "10", description = "Number of symbols (shown as 0-9, a-z up to 36).")
     int vocab;
-    @Option(names = "--min-len", defaultValue = "1", description = "Shortest sequence.") int minLen;
-    @Option(names = "--max-len", defaultValue = "10", description = "Longest sequence.") int maxLen;
+    @Option(names = "--min-len", defaultValue = "1", description = "Shortest sequence, in symbols.") int minLen;
+    @Option(names = "--max-len", defaultValue = "10", description = "Longest sequence, in symbols.") int maxLen;
     @Option(names = "--steps", defaultValue = "400", description = "Training steps at most.") int steps;
-    @Option(names = "--stop-at", defaultValue = "1.0", description = "Stop once held-out exact match reaches this.")
+    @Option(names = "--stop-at", defaultValue = "1.0", description = "Stop once held-out exact match (a fraction, 0 to 1) reaches this.")
     double stopAt;
     @Option(names = "--eval-every", defaultValue = "20", description = "Steps between greedy decodings of the held-out set.")
     int evalEvery;
     @Option(names = "--batch-size", defaultValue = "64", description = "Sequences per step.") int batchSize;
-    @Option(names = "--d-model", defaultValue = "64", description = "Width of the model.") int dModel;
+    @Option(names = "--d-model", defaultValue = "64", description = "Width of the model: values per symbol.") int dModel;
     @Option(names = "--n-layer", defaultValue = "2", description = "Encoder and decoder layers each.") int nLayer;
     @Option(names = "--n-head", defaultValue = "4", description = "Attention heads (must divide --d-model).") int nHead;
     @Option(names = "--positions", defaultValue = "learned", description = "learned, or sinusoidal (fixed, defined at every length).")
@@ -51,7 +51,7 @@ final class CopyCommand implements Callable<Integer> {
     int beam;
     @Option(names = "--held-out", defaultValue = "500", description = "Held-out sequences, never trained on (at most a tenth of each length).")
     int heldOut;
-    @Option(names = "--generalize-to", defaultValue = "0", description = "Also test lengths max-len+1 .. N after training.")
+    @Option(names = "--generalize-to", defaultValue = "0", description = "Also test lengths max-len+1 .. N symbols after training.")
     int generalizeTo;
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the data, the held-out set and the weights.")
     long seed;

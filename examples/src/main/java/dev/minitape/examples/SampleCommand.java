@@ -22,14 +22,14 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "A run folder (train --out).")
     Path checkpoint;
-    @Option(names = "--prompt", defaultValue = "The", description = "Text to continue.")
+    @Option(names = "--prompt", defaultValue = "The", description = "Text to continue (characters; encoded with the run's tokenizer).")
     String prompt;
-    @Option(names = "--tokens", defaultValue = "200") int tokens;
-    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy.")
+    @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate after the prompt.") int tokens;
+    @Option(names = "--temperature", defaultValue = "0.8", description = "Divides the logits before softmax; 0 = greedy.")
     double temperature;
-    @Option(names = "--top-k", defaultValue = "0", description = "Keep the k likeliest tokens; 0 = all.") int topK;
-    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling threshold in (0, 1].") double topP;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--top-k", defaultValue = "0", description = "Keep the k likeliest tokens (a count); 0 = all.") int topK;
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Keep the likeliest tokens whose probabilities sum to p, in (0, 1].") double topP;
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the sampling.") long seed;
 
     @Override
     public Integer call() throws Exception {

@@ -42,36 +42,43 @@ final class TrainCommand implements Callable<Integer> {
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Text to train on (default: the built-in corpus).")
+    @Option(names = "--data", paramLabel = "FILE", description = "UTF-8 text file to train on (default: the built-in corpus).")
     Path data;
-    @Option(names = "--tokenizer", defaultValue = "char", description = "char or bpe.")
+    @Option(names = "--tokenizer", defaultValue = "char", description = "char (one token per character) or bpe (byte pairs; any bytes).")
     String tokenizer;
-    @Option(names = "--vocab-size", defaultValue = "512", description = "BPE vocabulary, at least 256.")
+    @Option(names = "--vocab-size", defaultValue = "512", description = "Tokens in the BPE vocabulary, at least 256 (char: the text's characters).")
     int vocabSize;
-    @Option(names = "--model", defaultValue = "gpt", description = "bigram, mlp or gpt.")
+    @Option(names = "--model", defaultValue = "gpt", description = "Model kind: bigram, mlp or gpt.")
     String model;
-    @Option(names = "--n-layer", defaultValue = "2") int nLayer;
-    @Option(names = "--n-head", defaultValue = "4") int nHead;
-    @Option(names = "--n-embd", defaultValue = "64") int nEmbd;
-    @Option(names = "--block-size", defaultValue = "64") int blockSize;
-    @Option(names = "--batch-size", defaultValue = "32") int batchSize;
-    @Option(names = "--steps", defaultValue = "800") int steps;
-    @Option(names = "--lr", defaultValue = "3e-3") double lr;
-    @Option(names = "--min-lr", defaultValue = "3e-4") double minLr;
-    @Option(names = "--warmup", defaultValue = "100") int warmup;
-    @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
-    @Option(names = "--dropout", defaultValue = "0") float dropout;
-    @Option(names = "--eval-every", defaultValue = "200") int evalEvery;
+    @Option(names = "--n-layer", defaultValue = "2", description = "Transformer blocks (layers).") int nLayer;
+    @Option(names = "--n-head", defaultValue = "4", description = "Attention heads per block (must divide --n-embd).") int nHead;
+    @Option(names = "--n-embd", defaultValue = "64", description = "Width: values per token embedding.") int nEmbd;
+    @Option(names = "--block-size", defaultValue = "64", description = "Context length in tokens.") int blockSize;
+    @Option(names = "--batch-size", defaultValue = "32", description = "Sequences (of --block-size tokens) per step.") int batchSize;
+    @Option(names = "--steps", defaultValue = "800", description = "Optimizer steps to train for (with --resume: the new total).")
+    int steps;
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate, reached after the warmup.") double lr;
+    @Option(names = "--min-lr", defaultValue = "3e-4", description = "Learning rate at the last step, after the cosine decay.") double minLr;
+    @Option(names = "--warmup", description = "Steps of linear learning-rate warmup (default: min(100, steps/10)).")
+    Integer warmup;
+    @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW's decoupled weight decay, scaled by the lr (matrices only).")
+    double weightDecay;
+    @Option(names = "--dropout", defaultValue = "0", description = "Probability of zeroing an activation in training, in [0, 1).")
+    float dropout;
+    @Option(names = "--eval-every", defaultValue = "200", description = "Steps between validation losses (and at the last step).")
+    int evalEvery;
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "Also checkpoint every N steps; 0: only at the end and at each best validation loss.")
     int checkpointEvery;
-    @Option(names = "--seed", defaultValue = "1337") long seed;
+    @Option(names = "--seed", defaultValue = "1337", description = "Seeds the weights, the batch order and the built-in corpus.")
+    long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
-    @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder.")
+    @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR",
+            description = "Run folder: checkpoints, metrics.csv, loss.png.")
     Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
     Path resume;
-    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end.")
+    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (0: none).")
     int sampleTokens;
 
     /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
@@ -158,9 +165,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig trainConfig(LossOptions lossOptions) {
-        return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmup)
+        return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmupSteps())
                 .weightDecay(weightDecay).loss(lossOptions).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
                 .seed(seed).build();
+    }
+
+    /** --warmup, else a tenth of the run up to 100 steps: every --steps from 1 up has a valid schedule. */
+    private int warmupSteps() {
+        return warmup != null ? warmup : Math.min(100, steps / 10);
     }
 
     /**
