@@ -34,10 +34,17 @@ import picocli.CommandLine.Option;
 /** {@code minitape train}: a language model on a text file, or on the built-in synthetic corpus. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
-                + "exact entropy is the floor the loss is shown against).")
+                + "exact entropy is the floor the loss is shown against).",
+        footer = {"", "--resume DIR continues the run in DIR from the step it stopped at. --steps (the new total, to extend "
+                + "a finished run), --lr, --min-lr, --warmup, --eval-every and --checkpoint-every may change, and a line "
+                + "says what changed: the learning rate then follows the warmup and cosine decay recomputed as if the run "
+                + "had been started with the new values (so an extended run's rate rises from --min-lr back to that curve "
+                + "and decays to --min-lr at the new last step). --threads, --kernels and --sample-tokens apply as in any "
+                + "run. Every other option keeps the run's value: giving another value is an error."})
 final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KernelOption kernels;
     @picocli.CommandLine.Mixin LossFlags loss;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
@@ -76,7 +83,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR",
             description = "Run folder: checkpoints, metrics.csv, loss.png.")
     Path out;
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint; "
+            + "see below for the options that may change.")
     Path resume;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (0: none).")
     int sampleTokens;
@@ -89,6 +97,8 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) Parallel.setThreads(threads);
         ClassWeightSpec weightSpec = loss.check();
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
+        ResumeOptions resuming = resumed == null ? null : ResumeOptions.check(command.commandLine().getParseResult(), resumed, resume);
+        if (resuming != null && resuming.changes() != null) System.out.println(resuming.changes());
         Path runDir = resume != null ? resume : out;
         if (resumed != null) readTheSameTextAs(resumed);
         Corpus corpus = readCorpus(resumed == null ? null : resumed.tokenizer());
@@ -98,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec spec = resumed != null ? resumed.spec() : modelSpec(tok.vocabSize());
         TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), resumed != null ? resumed.train().blockSize() : blockSize);
         IntFunction<String> tokenText = id -> tok.decode(new int[] {id});
-        TrainConfig config = resumed != null ? resumed.train()
+        TrainConfig config = resumed != null ? resuming.config()
                 : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
         LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
         Files.createDirectories(runDir);

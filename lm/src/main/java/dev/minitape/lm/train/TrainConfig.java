@@ -31,6 +31,15 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
         reduction = new LossOptions(labelSmoothing, zLoss, reduction, classWeights).reduction();   // checks; null (older configs): token
     }
 
+    /**
+     * This run continued with a new length, learning-rate schedule and intervals (what {@code train --resume}
+     * may change); everything else stays as it was.
+     */
+    public TrainConfig continued(int steps, double lr, double minLr, int warmup, int evalEvery, int checkpointEvery) {
+        return new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip, labelSmoothing,
+                classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed);
+    }
+
     /** The training loss's options. */
     public LossOptions loss() {
         return new LossOptions(labelSmoothing, zLoss, reduction, classWeights);
