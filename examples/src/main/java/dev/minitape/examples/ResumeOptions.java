@@ -21,7 +21,7 @@ import picocli.CommandLine.ParseResult;
  * refused naming the option. Its length, learning-rate schedule and intervals may change: they apply, the
  * schedule recomputed as if the run had been started with them, and the changes are said in one line.
  * Options that steer only this process (threads, kernels, the final sample) apply as in any run. Any other
- * option is refused.
+ * option is refused. {@code --init-from DIR} checks the model-shape options against DIR's model the same way.
  */
 final class ResumeOptions {
     private static final Set<String> THIS_PROCESS = Set.of("--resume", "--threads", "--kernels", "--sample-tokens", "--debug");
@@ -47,10 +47,7 @@ final class ResumeOptions {
             if (!kept.containsKey(flag)) {
                 throw new IllegalArgumentException(flag + " cannot be given with --resume; leave it out or start a new run");
             }
-            if (!same(asRecorded(flag, option.getValue()), kept.get(flag))) {
-                throw new IllegalArgumentException(flag + " cannot change on --resume (the run has " + shown(kept.get(flag))
-                        + "); leave it out or start a new run");
-            }
+            refuseAChange(option, kept.get(flag), "on --resume (the run has ");
         }
         ResumeOptions options = new ResumeOptions(typed, run);
         int done = run.state() == null ? 0 : run.state().step();
@@ -59,6 +56,21 @@ final class ResumeOptions {
                     + options.config().steps() + " (--steps is the new total)");
         }
         return options;
+    }
+
+    /** With {@code --init-from}: each typed model-shape option must be what the model {@code from} has. */
+    static void checkModelShape(ParseResult typed, Checkpoint.Contents from) {
+        Map<String, Object> shape = shape(from);
+        for (OptionSpec option : typed.matchedOptions()) {
+            if (shape.containsKey(option.longestName())) refuseAChange(option, shape.get(option.longestName()), "with --init-from (the model has ");
+        }
+    }
+
+    private static void refuseAChange(OptionSpec option, Object kept, String where) {
+        String flag = option.longestName();
+        if (!same(asRecorded(flag, option.getValue()), kept)) {
+            throw new IllegalArgumentException(flag + " cannot change " + where + shown(kept) + "); leave it out or start a new run");
+        }
     }
 
     /** The run's training config with the typed changes to its length, schedule and intervals. */
@@ -84,17 +96,8 @@ final class ResumeOptions {
 
     /** The value the run keeps for each option that cannot change, as the options' own types hold it. */
     private static Map<String, Object> kept(Checkpoint.Contents run, Path runDir) {
-        ModelSpec m = run.spec();
         TrainConfig t = run.train();
-        Map<String, Object> kept = new LinkedHashMap<>();
-        kept.put("--model", m.kind().id());
-        kept.put("--n-layer", m.nLayer());
-        kept.put("--n-head", m.nHead());
-        kept.put("--n-embd", m.nEmbd());
-        kept.put("--block-size", m.blockSize());
-        kept.put("--dropout", m.dropout());
-        kept.put("--vocab-size", m.vocabSize());
-        kept.put("--tokenizer", run.tokenizer() instanceof CharTokenizer ? "char" : "bpe");
+        Map<String, Object> kept = shape(run);
         kept.put("--data", run.data() == null ? "the built-in corpus" : Path.of(run.data()));
         kept.put("--seed", t.seed());
         kept.put("--batch-size", t.batchSize());
@@ -104,6 +107,21 @@ final class ResumeOptions {
         kept.put("--reduction", t.reduction().id());
         kept.put("--class-weights", t.classWeights() == null ? "none" : t.classWeights().method());
         kept.put("--out", runDir);
+        return kept;
+    }
+
+    /** The model's kind and sizes, and its tokenizer's, as the options' own types hold them. */
+    private static Map<String, Object> shape(Checkpoint.Contents run) {
+        ModelSpec m = run.spec();
+        Map<String, Object> kept = new LinkedHashMap<>();
+        kept.put("--model", m.kind().id());
+        kept.put("--n-layer", m.nLayer());
+        kept.put("--n-head", m.nHead());
+        kept.put("--n-embd", m.nEmbd());
+        kept.put("--block-size", m.blockSize());
+        kept.put("--dropout", m.dropout());
+        kept.put("--vocab-size", m.vocabSize());
+        kept.put("--tokenizer", run.tokenizer() instanceof CharTokenizer ? "char" : "bpe");
         return kept;
     }
 

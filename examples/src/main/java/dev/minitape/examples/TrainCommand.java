@@ -86,6 +86,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint; "
             + "see below for the options that may change.")
     Path resume;
+    @Option(names = "--init-from", paramLabel = "DIR", description = "Start a new run (step 0, a fresh optimizer) from the "
+            + "weights, tokenizer and model shape of the run in DIR (its best checkpoint), e.g. to fine-tune on a new --data.")
+    Path initFrom;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (0: none).")
     int sampleTokens;
 
@@ -101,16 +104,18 @@ final class TrainCommand implements Callable<Integer> {
         if (resuming != null && resuming.changes() != null) System.out.println(resuming.changes());
         Path runDir = resume != null ? resume : out;
         if (resumed != null) readTheSameTextAs(resumed);
-        Corpus corpus = readCorpus(resumed == null ? null : resumed.tokenizer());
+        Checkpoint.Contents init = initFrom == null ? null : initialModel();
+        Checkpoint.Contents start = resumed != null ? resumed : init;    // the model and tokenizer to start from, if any
+        Corpus corpus = readCorpus(start == null ? null : start.tokenizer());
         Tokenizer tok = corpus.tokenizer();
 
         // The model and the run
-        ModelSpec spec = resumed != null ? resumed.spec() : modelSpec(tok.vocabSize());
+        ModelSpec spec = start != null ? start.spec() : modelSpec(tok.vocabSize());
         TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), resumed != null ? resumed.train().blockSize() : blockSize);
         IntFunction<String> tokenText = id -> tok.decode(new int[] {id});
         TrainConfig config = resumed != null ? resuming.config()
                 : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
-        LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
+        LanguageModel lm = start != null ? start.model() : spec.build(new Rng(seed));
         Files.createDirectories(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
         Progress progress = new Progress(config.steps(), floorPerToken);
@@ -135,6 +140,23 @@ final class TrainCommand implements Callable<Integer> {
         if (data == null && resumed.data() != null) data = Path.of(resumed.data());
         tokenizer = resumed.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
         seed = resumed.train().seed();
+    }
+
+    /**
+     * --init-from: the model to start from (the run's best checkpoint), whose shape this run takes; a typed
+     * model-shape option that differs is refused, as is an --out that would overwrite the run.
+     */
+    private Checkpoint.Contents initialModel() throws IOException {
+        if (out.toAbsolutePath().normalize().equals(initFrom.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("--out must differ from --init-from (the new run would overwrite " + initFrom
+                    + "); give another --out");
+        }
+        Checkpoint.Contents from = Checkpoint.load(initFrom, SampleCommand.bestOrLatest(initFrom));
+        ResumeOptions.checkModelShape(command.commandLine().getParseResult(), from);
+        tokenizer = from.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
+        blockSize = from.spec().blockSize();
+        System.out.println("init: the weights, tokenizer and model shape of " + initFrom + "; a new run from step 0 with a fresh optimizer");
+        return from;
     }
 
     /**
