@@ -65,6 +65,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "Also checkpoint every N steps; 0: only at the end and at each best validation loss.")
     int checkpointEvery;
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "K",
+            description = "Micro-batches of --batch-size sequences per optimizer step: the update of one batch K times "
+                    + "larger (the loss averaged over all their tokens) in the memory of one micro-batch.")
+    int gradAccum;
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Stop when N evaluations in a row have not lowered the best validation loss (best/ keeps the "
+                    + "best model); 0: train all --steps.")
+    int patience;
     @Option(names = "--seed", defaultValue = "1337") long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
     @Option(names = "--out", defaultValue = "runs/latest", paramLabel = "DIR", description = "Run folder.")
@@ -104,8 +112,8 @@ final class TrainCommand implements Callable<Integer> {
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
         LossReport.print(System.out, System.err, config.loss(),
                 String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
-        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir);
-        if (result.steps() < config.steps()) return INTERRUPTED;
+        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, runDir);
+        if (result.interrupted()) return INTERRUPTED;
 
         // The figures and a sample
         printFigures(result, corpus, runDir);
@@ -160,15 +168,15 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig trainConfig(LossOptions lossOptions) {
         return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmup)
                 .weightDecay(weightDecay).loss(lossOptions).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
-                .seed(seed).build();
+                .seed(seed).gradAccum(gradAccum).patience(patience).build();
     }
 
     /**
-     * Trains to the last step, or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
+     * Trains to the last step (or until --patience ends the run), or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
      * checkpoint before its next step, then holds the JVM open until this thread has said where it saved
      * (the JVM exits when the hook returns).
      */
-    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, int steps, Path runDir) {
+    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, Path runDir) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             trainer.stop();
@@ -186,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 progress.close();
             }
-            if (result.steps() < steps) {
+            if (result.interrupted()) {
                 System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
                         + "; continue with --resume " + runDir);
                 return result;
