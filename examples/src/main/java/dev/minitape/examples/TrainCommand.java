@@ -6,6 +6,8 @@ import dev.minitape.lm.data.SyntheticCorpus;
 import dev.minitape.lm.data.TextDataset;
 import dev.minitape.lm.data.TextFiles;
 import dev.minitape.lm.data.TokenArray;
+import dev.minitape.lm.eval.Evaluation;
+import dev.minitape.lm.eval.SmoothingFloor;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.sample.Sampler;
 import dev.minitape.lm.sample.SamplingOptions;
@@ -79,6 +81,9 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
     Path resume;
+    @Option(names = "--eval-only", description = "With --resume: evaluate the run's latest checkpoint on its validation "
+            + "batches (those training evaluates), print the figures, and train and write nothing.")
+    boolean evalOnly;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end.")
     int sampleTokens;
 
@@ -89,6 +94,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         ClassWeightSpec weightSpec = loss.check();
+        if (evalOnly && resume == null) throw new IllegalArgumentException("--eval-only needs --resume DIR: the run to evaluate");
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
         if (resumed != null) readTheSameTextAs(resumed);
@@ -102,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = resumed != null ? resumed.train()
                 : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
         LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
+        if (evalOnly) return evaluateOnly(resumed, dataset, corpus);
         Files.createDirectories(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
         Progress progress = new Progress(config.steps(), floorPerToken);
@@ -158,6 +165,19 @@ final class TrainCommand implements Callable<Integer> {
         double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.size();
         String firstChar = source == null || source.isEmpty() ? "\n" : source.substring(0, Character.charCount(source.codePointAt(0)));
         return new Corpus(tok, tokens, charsPerToken, firstChar, floorPerChar);
+    }
+
+    /** --eval-only: the checkpoint's figures on the validation batches its training evaluated; nothing is written. */
+    private int evaluateOnly(Checkpoint.Contents c, TextDataset dataset, Corpus corpus) {
+        Trainer trainer = new Trainer(c.model(), c.spec(), c.tokenizer(), dataset, c.train(), null, Double.NaN, null);
+        trainer.evaluate();
+        Evaluation figures = trainer.lastEvaluation();
+        System.out.printf(Locale.ROOT, "step %d of %s, on its %d validation batches of %d × %d tokens:%n", c.state().step(), resume,
+                c.train().evalBatches(), c.train().batchSize(), c.train().blockSize());
+        double eps = c.train().labelSmoothing();
+        new EvalReport(figures, corpus.charsPerToken(), eps > 0 ? eps : Double.NaN,
+                eps > 0 ? SmoothingFloor.nats(eps, c.model().vocabSize()) : Double.NaN, null, 0).printText(System.out);
+        return 0;
     }
 
     private ModelSpec modelSpec(int vocab) {

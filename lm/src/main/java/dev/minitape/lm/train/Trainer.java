@@ -262,6 +262,11 @@ public final class Trainer {
         return sum / validation.size();
     }
 
+    /** The figures of the last {@link #evaluate()}, or null before the first. */
+    public Evaluation lastEvaluation() {
+        return lastFigures;
+    }
+
     /** The last evaluation's figures in {@link #VALIDATION_COLUMNS}' order, or NaNs at a step not evaluated. */
     private double[] validationFigures(boolean evaluated) {
         if (!evaluated) {
