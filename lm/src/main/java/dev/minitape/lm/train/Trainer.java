@@ -120,6 +120,11 @@ public final class Trainer {
     }
 
     public Result train() {
+        if (outOfPatience()) {
+            // resumed after --patience ended the run: the run is finished, its last figures are the model's as saved
+            LOG.info("nothing to train: the run stopped at step {}, its val loss not improved for {} evaluations", step, evalsSinceBest);
+            return new Result(step, Double.NaN, evaluate(), bestValLoss, false);
+        }
         int b = config.batchSize(), t = config.blockSize();
         if (metrics != null) metrics.rewrite();
         if (config.labelSmoothing() > 0) {
@@ -170,7 +175,7 @@ public final class Trainer {
             } else if (evaluate) {
                 evalsSinceBest++;
             }
-            boolean outOfPatience = config.patience() > 0 && evalsSinceBest >= config.patience();
+            boolean outOfPatience = outOfPatience();
             // checkpoint
             if (runDir != null) {
                 if (improved) save(Checkpoint.BEST);
@@ -260,6 +265,11 @@ public final class Trainer {
         }
         lastFigures = figures;
         return sum / validation.size();
+    }
+
+    /** True when --patience is set and that many evaluations in a row have not lowered the best validation loss. */
+    private boolean outOfPatience() {
+        return config.patience() > 0 && evalsSinceBest >= config.patience();
     }
 
     /** The figures of the last {@link #evaluate()}, or null before the first. */

@@ -72,4 +72,18 @@ class PatienceTest {
         second.restore(c);
         assertEquals(20, second.train().steps(), "15 and 20 are the second and third evaluations without improvement");
     }
+
+    @Test
+    void resumingARunThatRanOutOfPatienceTrainsNothing(@TempDir Path dir) throws IOException {
+        trainer(stalled(3), dir, null).train();
+        String metrics = java.nio.file.Files.readString(dir.resolve("metrics.csv"));
+        Checkpoint.Contents c = Checkpoint.load(dir, Checkpoint.LATEST);
+        Trainer again = trainer(c.train(), dir, null);
+        again.restore(c);
+        Trainer.Result r = again.train();
+        assertEquals(20, r.steps());
+        assertEquals(c.state().bestValLoss(), r.valLoss(), "the saved model's loss, the best every evaluation repeated");
+        assertEquals(metrics, java.nio.file.Files.readString(dir.resolve("metrics.csv")));
+        assertEquals(20, Checkpoint.load(dir, Checkpoint.LATEST).state().step());
+    }
 }
