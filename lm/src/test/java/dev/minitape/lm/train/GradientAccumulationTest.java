@@ -3,6 +3,7 @@ package dev.minitape.lm.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.core.Rng;
 import dev.minitape.lm.data.Batch;
@@ -60,6 +61,9 @@ class GradientAccumulationTest {
         // AdamW's first update is lr·g/(|g| + ε) per element (plus weight decay), so the parameters after it
         // agree to a few float ulps; the gradients themselves are compared below
         assertParametersEqual(big, accumulated, 1e-6f);
+        float[] before = SPEC.build(new Rng(3)).module().namedParameters().get("wte.weight").data();
+        float[] after = big.module().namedParameters().get("wte.weight").data();
+        assertTrue(Math.abs(after[0] - before[0]) > 1e-3, "the step moved the weights by about lr");
     }
 
     /** Class weights, label smoothing and ignored positions spread unevenly over the micro-batches. */
