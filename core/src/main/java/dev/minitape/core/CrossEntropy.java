@@ -95,6 +95,34 @@ public final class CrossEntropy {
                 geo.positionShape);
     }
 
+    /**
+     * The denominator D of a MEAN or SEQUENCE_MEAN loss of these targets: for MEAN Σ w_y over the kept
+     * positions (their count without class weights), for SEQUENCE_MEAN the number of sequences that keep a
+     * position. The loss of several groups of rows taken together is Σ_k (D_k / Σ_j D_j)·loss_k, which is
+     * how K micro-batches add up to the loss of one K-times larger batch.
+     *
+     * @param logitShape the shape of the logits these targets belong to, (N, V) or (B, T, V)
+     */
+    public double denominator(int[] targets, int[] logitShape) {
+        if (reduction != Reduction.MEAN && reduction != Reduction.SEQUENCE_MEAN) {
+            throw new IllegalStateException("CrossEntropy: a " + reduction + " loss has no denominator (MEAN and SEQUENCE_MEAN do)");
+        }
+        Geometry geo = Geometry.of(logitShape, reduction);
+        Kept kept = checkTargets(targets, geo);
+        double total = 0;
+        if (reduction == Reduction.MEAN) {
+            for (float w : kept.rowWeight) total += w;
+            return total;
+        }
+        int t = geo.rows / geo.sequences;
+        for (int b = 0; b < geo.sequences; b++) {
+            double perSeq = 0;
+            for (int i = 0; i < t; i++) perSeq += kept.rowWeight[b * t + i];
+            if (perSeq > 0) total++;
+        }
+        return total;
+    }
+
     /** Which rows are kept, and each kept row's weight w[y] (1 without class weights). */
     private record Kept(float[] rowWeight, boolean[] kept) {}
 

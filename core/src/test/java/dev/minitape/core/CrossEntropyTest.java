@@ -362,4 +362,29 @@ class CrossEntropyTest {
         e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(Tensor.zeros(6), new int[] {0}));
         assertTrue(e.getMessage().contains("must be (N, V) or (B, T, V)"), e.getMessage());
     }
+
+    @Test
+    void denominatorsAddMicroBatchLossesUpToTheWholeBatchLoss() {
+        // B = 4 sequences of T = 3 over V = 5 classes, split into 2 + 2; the first group keeps 1 of its 6
+        // positions, the second 5, so the two halves weigh very differently
+        Tensor logits = Tensor.randn(new Rng(5), 4, 3, 5);
+        int[] targets = {-100, -100, -100, 2, -100, -100, 0, 4, 1, 3, -100, 2};
+        float[] w = {0.5f, 2f, 1f, 3f, 0.25f};
+        for (Reduction r : new Reduction[] {Reduction.MEAN, Reduction.SEQUENCE_MEAN}) {
+            CrossEntropy ce = CrossEntropy.builder().classWeights(w).labelSmoothing(0.1).reduction(r).build();
+            int[] first = java.util.Arrays.copyOfRange(targets, 0, 6), second = java.util.Arrays.copyOfRange(targets, 6, 12);
+            double d1 = ce.denominator(first, new int[] {2, 3, 5}), d2 = ce.denominator(second, new int[] {2, 3, 5});
+            double l1 = ce.apply(logits.slice(0, 0, 2), first).item(), l2 = ce.apply(logits.slice(0, 2, 4), second).item();
+            double whole = ce.apply(logits, targets).item();
+            assertEquals(whole, d1 / (d1 + d2) * l1 + d2 / (d1 + d2) * l2, 1e-6 * Math.abs(whole), r.toString());
+            assertTrue(Math.abs(whole - (l1 + l2) / 2) > 1e-3, "the plain mean of the halves differs: " + r);
+        }
+        // MEAN: Σ w_y over kept positions; SEQUENCE_MEAN: the sequences keeping a position
+        assertEquals(3.0, CrossEntropy.builder().classWeights(w).build().denominator(new int[] {2, -100, 1, -100, -100, -100}, new int[] {2, 3, 5}));
+        assertEquals(1.0, CrossEntropy.builder().reduction(Reduction.SEQUENCE_MEAN).build()
+                .denominator(new int[] {2, -100, 1, -100, -100, -100}, new int[] {2, 3, 5}));
+        var e = assertThrows(IllegalStateException.class,
+                () -> CrossEntropy.builder().reduction(Reduction.SUM).build().denominator(new int[] {1}, new int[] {1, 5}));
+        assertEquals("CrossEntropy: a SUM loss has no denominator (MEAN and SEQUENCE_MEAN do)", e.getMessage());
+    }
 }

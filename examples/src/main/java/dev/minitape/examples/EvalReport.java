@@ -4,13 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitape.lm.eval.Evaluation;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * What {@code eval} prints: for people, a few lines; for scripts ({@code --json}), one JSON object with
- * snake_case keys. Smoothing is NaN when training used none; scaled is null without --temperature.
+ * snake_case keys (with several files: each file's object and the total's, {@link #json(Map, EvalReport)}).
+ * Smoothing is NaN when training used none; scaled is null without --temperature.
  */
 record EvalReport(Evaluation figures, double charsPerToken, double labelSmoothing, double smoothingFloor,
                   Evaluation scaled, long fitPositions) {
@@ -32,6 +34,20 @@ record EvalReport(Evaluation figures, double charsPerToken, double labelSmoothin
     }
 
     String json() throws JsonProcessingException {
+        return new ObjectMapper().writeValueAsString(fields());
+    }
+
+    /** {"files": {FILE: figures, ...}, "total": figures}, the files in the order given. */
+    static String json(Map<Path, EvalReport> files, EvalReport total) throws JsonProcessingException {
+        Map<String, Object> each = new LinkedHashMap<>();
+        files.forEach((file, report) -> each.put(file.toString(), report.fields()));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("files", each);
+        o.put("total", total.fields());
+        return new ObjectMapper().writeValueAsString(o);
+    }
+
+    private Map<String, Object> fields() {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("nll", figures.nll());
         o.put("bits_per_char", Figures.bitsPerChar(figures.nll(), charsPerToken));
@@ -51,6 +67,6 @@ record EvalReport(Evaluation figures, double charsPerToken, double labelSmoothin
             o.put("nll_scaled", scaled.nll());
             o.put("ece_scaled", scaled.ece());
         }
-        return new ObjectMapper().writeValueAsString(o);
+        return o;
     }
 }

@@ -24,6 +24,8 @@ final class FlagNames {
             Map.entry("ClassWeights.spec", "--class-weights"),
             Map.entry("TrainConfig.evalEvery", "--eval-every"),
             Map.entry("TrainConfig.checkpointEvery", "--checkpoint-every"),
+            Map.entry("TrainConfig.gradAccum", "--grad-accum"),
+            Map.entry("TrainConfig.patience", "--patience"),
             Map.entry("ModelSpec.kind", "--model"),
             Map.entry("ModelSpec.blockSize", "--block-size"),
             Map.entry("ModelSpec.nEmbd", "--n-embd"),

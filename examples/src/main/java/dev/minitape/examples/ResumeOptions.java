@@ -24,8 +24,9 @@ import picocli.CommandLine.ParseResult;
  * option is refused. {@code --init-from DIR} checks the model-shape options against DIR's model the same way.
  */
 final class ResumeOptions {
-    private static final Set<String> THIS_PROCESS = Set.of("--resume", "--threads", "--kernels", "--sample-tokens", "--debug");
-    private static final List<String> CHANGEABLE = List.of("--steps", "--lr", "--min-lr", "--warmup", "--eval-every", "--checkpoint-every");
+    private static final Set<String> THIS_PROCESS = Set.of("--resume", "--threads", "--kernels", "--sample-tokens", "--debug", "--eval-only");
+    private static final List<String> CHANGEABLE = List.of("--steps", "--lr", "--min-lr", "--warmup", "--eval-every", "--checkpoint-every",
+            "--patience");
 
     private final ParseResult typed;
     private final Checkpoint.Contents run;
@@ -79,14 +80,16 @@ final class ResumeOptions {
         return was.continued(typed.matchedOptionValue("--steps", was.steps()), typed.matchedOptionValue("--lr", was.lr()),
                 typed.matchedOptionValue("--min-lr", was.minLr()), typed.matchedOptionValue("--warmup", was.warmup()),
                 typed.matchedOptionValue("--eval-every", was.evalEvery()),
-                typed.matchedOptionValue("--checkpoint-every", was.checkpointEvery()));
+                typed.matchedOptionValue("--checkpoint-every", was.checkpointEvery()),
+                typed.matchedOptionValue("--patience", was.patience()));
     }
 
     /** "resume: --steps 20 → 80, --lr 0.003 → 0.0005", or null when no option changes the run. */
     String changes() {
         TrainConfig was = run.train(), now = config();
         Object[][] pairs = {{was.steps(), now.steps()}, {was.lr(), now.lr()}, {was.minLr(), now.minLr()},
-            {was.warmup(), now.warmup()}, {was.evalEvery(), now.evalEvery()}, {was.checkpointEvery(), now.checkpointEvery()}};
+            {was.warmup(), now.warmup()}, {was.evalEvery(), now.evalEvery()}, {was.checkpointEvery(), now.checkpointEvery()},
+            {was.patience(), now.patience()}};
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < CHANGEABLE.size(); i++) {
             if (!pairs[i][0].equals(pairs[i][1])) changed.add(CHANGEABLE.get(i) + " " + shown(pairs[i][0]) + " → " + shown(pairs[i][1]));
@@ -101,6 +104,7 @@ final class ResumeOptions {
         kept.put("--data", run.data() == null ? "the built-in corpus" : Path.of(run.data()));
         kept.put("--seed", t.seed());
         kept.put("--batch-size", t.batchSize());
+        kept.put("--grad-accum", t.gradAccum());
         kept.put("--weight-decay", t.weightDecay());
         kept.put("--label-smoothing", t.labelSmoothing());
         kept.put("--z-loss", t.zLoss());

@@ -29,8 +29,15 @@ final class RunFolder {
     private final List<String> columns;
     private final List<String[]> rows;
 
-    /** Where the latest checkpoint stands: {@code step} of the {@code steps} its run was started for. */
-    record CheckpointStep(int step, int steps) {}
+    /**
+     * Where the latest checkpoint stands: {@code step} of the {@code steps} its run was started for, and whether
+     * --patience ended the run there (Trainer's rule: patience &gt; 0 evaluations in a row without a new best).
+     */
+    record CheckpointStep(int step, int steps, boolean outOfPatience) {
+        boolean finished() {
+            return step >= steps || outOfPatience;
+        }
+    }
 
     private RunFolder(Path dir, List<String> columns, List<String[]> rows) {
         this.dir = dir;
@@ -129,7 +136,9 @@ final class RunFolder {
             return null;
         }
         JsonNode state = readJson(slot.resolve("state.json")), config = readJson(slot.resolve("config.json"));
-        return new CheckpointStep(state.path("step").asInt(-1), config.path("train").path("steps").asInt(-1));
+        int patience = config.path("train").path("patience").asInt(0);
+        return new CheckpointStep(state.path("step").asInt(-1), config.path("train").path("steps").asInt(-1),
+                patience > 0 && state.path("evalsSinceBest").asInt(0) >= patience);
     }
 
     /** The latest checkpoint's folder, else {@code fallback}'s. */

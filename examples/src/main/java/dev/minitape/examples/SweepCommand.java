@@ -13,7 +13,7 @@ import picocli.CommandLine.Unmatched;
  * {@code minitape sweep}: trains every combination of the listed option values, for each seed, each run
  * in its own folder under --out, through {@code train} itself; then writes sweep.csv and sweep.png and
  * prints the table ({@link SweepReport}). A run is finished when its latest checkpoint is complete and at
- * its run's last step; a rerun skips finished runs and resumes an interrupted one.
+ * its run's last step (or where --patience ended it); a rerun skips finished runs and resumes an interrupted one.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Train every combination of option values, each from the same initialization and data order "
@@ -22,7 +22,7 @@ import picocli.CommandLine.Unmatched;
                 + "the other train options are passed to every run as they are."},
         footer = {"", "Example: minitape sweep --label-smoothing 0,0.1 --seeds 1,2 --steps 400 --out runs/ls",
                 "Each run trains in DIR/<name> (e.g. ls0.1_seed1). A rerun skips finished runs (a complete checkpoint at "
-                + "its last step) and resumes an interrupted one (Ctrl-C saves it). Without --data, every run trains on the "
+                + "its last step, or where --patience ended it) and resumes an interrupted one (Ctrl-C saves it). Without --data, every run trains on the "
                 + "built-in corpus, as train does. The train options: minitape train --help."})
 final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", paramLabel = "LIST",
@@ -83,7 +83,7 @@ final class SweepCommand implements Callable<Integer> {
         args.addAll(List.of("--out", dir.toString()));
         if (at == null) {
             System.out.println("sweep: " + which + ": training");
-        } else if (at.step() >= at.steps()) {
+        } else if (at.finished()) {
             System.out.println("sweep: " + which + ": skipped, finished (step " + at.step() + " of " + at.steps() + ")");
             return 0;
         } else {

@@ -6,6 +6,8 @@ import dev.minitape.lm.data.SyntheticCorpus;
 import dev.minitape.lm.data.TextDataset;
 import dev.minitape.lm.data.TextFiles;
 import dev.minitape.lm.data.TokenArray;
+import dev.minitape.lm.eval.Evaluation;
+import dev.minitape.lm.eval.SmoothingFloor;
 import dev.minitape.lm.model.LanguageModel;
 import dev.minitape.lm.sample.Sampler;
 import dev.minitape.lm.sample.SamplingOptions;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Option;
         description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
                 + "exact entropy is the floor the loss is shown against).",
         footer = {"", "--resume DIR continues the run in DIR from the step it stopped at. --steps (the new total, to extend "
-                + "a finished run), --lr, --min-lr, --warmup, --eval-every and --checkpoint-every may change, and a line "
+                + "a finished run), --lr, --min-lr, --warmup, --eval-every, --checkpoint-every and --patience may change, and a line "
                 + "says what changed: the learning rate then follows the warmup and cosine decay recomputed as if the run "
                 + "had been started with the new values (so an extended run's rate rises from --min-lr back to that curve "
                 + "and decays to --min-lr at the new last step). --threads, --kernels and --sample-tokens apply as in any "
@@ -77,6 +79,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "0",
             description = "Also checkpoint every N steps; 0: only at the end and at each best validation loss.")
     int checkpointEvery;
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "K",
+            description = "Micro-batches of --batch-size sequences per optimizer step: the update of one batch K times "
+                    + "larger (the loss averaged over all their tokens) in the memory of one micro-batch.")
+    int gradAccum;
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Stop when N evaluations in a row have not lowered the best validation loss (best/ keeps the "
+                    + "best model); 0: train all --steps.")
+    int patience;
     @Option(names = "--seed", defaultValue = "1337", description = "Seeds the weights, the batch order and the built-in corpus.")
     long seed;
     @Option(names = "--threads", description = "Kernel threads (default: all cores).") Integer threads;
@@ -89,6 +99,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "DIR", description = "Start a new run (step 0, a fresh optimizer) from the "
             + "weights, tokenizer and model shape of the run in DIR (its best checkpoint), e.g. to fine-tune on a new --data.")
     Path initFrom;
+    @Option(names = "--eval-only", description = "With --resume: evaluate the run's latest checkpoint on its validation "
+            + "batches (those training evaluates), print the figures, and train and write nothing.")
+    boolean evalOnly;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (0: none).")
     int sampleTokens;
 
@@ -99,6 +112,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
         ClassWeightSpec weightSpec = loss.check();
+        if (evalOnly && resume == null) throw new IllegalArgumentException("--eval-only needs --resume DIR: the run to evaluate");
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         ResumeOptions resuming = resumed == null ? null : ResumeOptions.check(command.commandLine().getParseResult(), resumed, resume);
         if (resuming != null && resuming.changes() != null) System.out.println(resuming.changes());
@@ -116,6 +130,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = resumed != null ? resuming.config()
                 : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
         LanguageModel lm = start != null ? start.model() : spec.build(new Rng(seed));
+        if (evalOnly) return evaluateOnly(resumed, dataset, corpus);
         Files.createDirectories(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
         Progress progress = new Progress(config.steps(), floorPerToken);
@@ -126,8 +141,8 @@ final class TrainCommand implements Callable<Integer> {
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
         LossReport.print(System.out, System.err, config.loss(),
                 String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
-        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir);
-        if (result.steps() < config.steps()) return INTERRUPTED;
+        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, runDir);
+        if (result.interrupted()) return INTERRUPTED;
 
         // The figures and a sample
         printFigures(result, corpus, runDir);
@@ -191,6 +206,19 @@ final class TrainCommand implements Callable<Integer> {
         return new Corpus(tok, tokens, charsPerToken, firstChar, floorPerChar);
     }
 
+    /** --eval-only: the checkpoint's figures on the validation batches its training evaluated; nothing is written. */
+    private int evaluateOnly(Checkpoint.Contents c, TextDataset dataset, Corpus corpus) {
+        Trainer trainer = new Trainer(c.model(), c.spec(), c.tokenizer(), dataset, c.train(), null, Double.NaN, null);
+        trainer.evaluate();
+        Evaluation figures = trainer.lastEvaluation();
+        System.out.printf(Locale.ROOT, "step %d of %s, on its %d validation batches of %d × %d tokens:%n", c.state().step(), resume,
+                c.train().evalBatches(), c.train().batchSize(), c.train().blockSize());
+        double eps = c.train().labelSmoothing();
+        new EvalReport(figures, corpus.charsPerToken(), eps > 0 ? eps : Double.NaN,
+                eps > 0 ? SmoothingFloor.nats(eps, c.model().vocabSize()) : Double.NaN, null, 0).printText(System.out);
+        return 0;
+    }
+
     private ModelSpec modelSpec(int vocab) {
         return ModelSpec.builder().kind(ModelKind.of(model)).vocabSize(vocab).blockSize(blockSize).nLayer(nLayer).nHead(nHead)
                 .nEmbd(nEmbd).dropout(dropout).build();
@@ -199,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig trainConfig(LossOptions lossOptions) {
         return TrainConfig.builder().steps(steps).batchSize(batchSize).blockSize(blockSize).lr(lr).minLr(minLr).warmup(warmupSteps())
                 .weightDecay(weightDecay).loss(lossOptions).evalEvery(evalEvery).checkpointEvery(checkpointEvery)
-                .seed(seed).build();
+                .seed(seed).gradAccum(gradAccum).patience(patience).build();
     }
 
     /** --warmup, else a tenth of the run up to 100 steps: every --steps from 1 up has a valid schedule. */
@@ -208,11 +236,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Trains to the last step, or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
+     * Trains to the last step (or until --patience ends the run), or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
      * checkpoint before its next step, then holds the JVM open until this thread has said where it saved
      * (the JVM exits when the hook returns).
      */
-    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, int steps, Path runDir) {
+    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, Path runDir) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             trainer.stop();
@@ -230,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 progress.close();
             }
-            if (result.steps() < steps) {
+            if (result.interrupted()) {
                 System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
                         + "; continue with --resume " + runDir);
                 return result;

@@ -110,6 +110,8 @@ class CliErrorsTest {
         fails(2, "--warmup must be at least 0 and less than --steps (800), got 900", "train", "--warmup", "900");
         fails(2, "--label-smoothing must be in [0, 1), got 2.0", "train", "--label-smoothing", "2");
         fails(2, "--model must be bigram, mlp or gpt, got 'rnn'", "train", "--model", "rnn");
+        fails(2, "--grad-accum must be positive, got 0", "train", "--grad-accum", "0");
+        fails(2, "--patience must be >= 0 (0: never stop early), got -1", "train", "--patience", "-1");
         fails(2, "--d-model 30 must be positive and divisible by --n-head 4", "copy", "--d-model", "30");
         assertFalse(cli("train", "--steps", "0").err.contains("TrainConfig"), "no library field names in CLI errors");
     }

@@ -115,4 +115,43 @@ class EvalCommandTest {
         assertTrue(t >= 0.05 && t <= 20, "T in the searched range: " + json);
         assertTrue(Double.isFinite(json.get("nll_scaled").asDouble()) && Double.isFinite(json.get("ece_scaled").asDouble()), json.toString());
     }
+
+    /** eval --data a --data b: each file's figures are what eval of that file alone prints; the total weighs them by positions. */
+    @Test
+    void severalFilesGetAReportEachAndATotal() throws IOException {
+        Path other = tmp.resolve("other.txt");
+        Files.writeString(other, "a dog sat on a cat. ".repeat(40));
+        CliErrorsTest.Outcome both = CliErrorsTest.cli("eval", "--checkpoint", run.toString(), "--data", text.toString(), "--data",
+                other.toString(), "--json");
+        assertEquals(0, both.code(), both.err());
+        JsonNode json = new ObjectMapper().readTree(both.out());
+        JsonNode a = json.get("files").get(text.toString()), b = json.get("files").get(other.toString()), total = json.get("total");
+        assertEquals(alone(text).toString(), a.toString());
+        assertEquals(alone(other).toString(), b.toString());
+        long na = a.get("positions").asLong(), nb = b.get("positions").asLong();
+        assertEquals(na + nb, total.get("positions").asLong());
+        for (String mean : List.of("nll", "accuracy", "top5_accuracy", "brier", "entropy")) {
+            double weighted = (na * a.get(mean).asDouble() + nb * b.get(mean).asDouble()) / (na + nb);
+            assertEquals(weighted, total.get(mean).asDouble(), 1e-12, mean);
+        }
+        assertTrue(Math.abs(a.get("nll").asDouble() - b.get("nll").asDouble()) > 0.01, "the two texts score differently");
+
+        CliErrorsTest.Outcome text2 = CliErrorsTest.cli("eval", "--checkpoint", run.toString(), "--data", text.toString(), "--data",
+                other.toString());
+        assertEquals(0, text2.code(), text2.err());
+        List<String> heads = text2.out().lines().filter(l -> l.startsWith(text.toString()) || l.startsWith(other.toString())
+                || l.startsWith("total:")).toList();
+        assertEquals(3, heads.size(), text2.out());
+        assertTrue(heads.get(2).startsWith("total: "), text2.out());
+        assertEquals(3, text2.out().lines().filter(l -> l.startsWith("eval loss:")).count(), text2.out());
+
+        CliErrorsTest.fails(2, "--predictions takes one --data file, got 2", "eval", "--checkpoint", run.toString(), "--data",
+                text.toString(), "--data", other.toString(), "--predictions", tmp.resolve("p.csv").toString());
+    }
+
+    private static JsonNode alone(Path file) throws IOException {
+        CliErrorsTest.Outcome o = CliErrorsTest.cli("eval", "--checkpoint", run.toString(), "--data", file.toString(), "--json");
+        assertEquals(0, o.code(), o.err());
+        return new ObjectMapper().readTree(o.out());
+    }
 }

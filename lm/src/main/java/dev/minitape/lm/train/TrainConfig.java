@@ -5,13 +5,16 @@ package dev.minitape.lm.train;
  * global-norm gradient clipping, the loss's options ({@link #loss()}: label smoothing, z-loss, token or
  * sequence mean, class weights; checked by {@link LossOptions}), evaluation every
  * evalEvery steps on evalBatches fixed validation batches, and a checkpoint every checkpointEvery steps
- * (0 = only at the end and at each best validation loss). Build one with {@link #builder()}; an invalid
+ * (0 = only at the end and at each best validation loss). Each optimizer step adds up the gradients of
+ * gradAccum micro-batches of batchSize sequences (the update of one batch gradAccum times larger); with
+ * patience N &gt; 0 training stops once N evaluations in a row have not lowered the best validation loss.
+ * Build one with {@link #builder()}; an invalid
  * value is an IllegalArgumentException naming the field, e.g. "TrainConfig.steps must be positive, got 0".
  */
 public record TrainConfig(int steps, int batchSize, int blockSize, double lr, double minLr, int warmup,
                           double weightDecay, double beta1, double beta2, double gradClip, double labelSmoothing,
                           ClassWeights classWeights, double zLoss, LossReduction reduction, int evalEvery, int evalBatches,
-                          int checkpointEvery, long seed) {
+                          int checkpointEvery, long seed, Integer gradAccum, int patience) {
     public TrainConfig {
         positive("steps", steps);
         positive("batchSize", batchSize);
@@ -28,16 +31,19 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
         if (!(beta2 >= 0 && beta2 < 1)) throw invalid("beta2", "must be in [0, 1)", beta2);
         if (!(gradClip > 0)) throw invalid("gradClip", "must be positive", gradClip);
         if (checkpointEvery < 0) throw invalid("checkpointEvery", "must be >= 0", checkpointEvery);
+        if (gradAccum == null) gradAccum = 1;                       // config.json written before --grad-accum
+        if (gradAccum <= 0) throw invalid("gradAccum", "must be positive", gradAccum);
+        if (patience < 0) throw invalid("patience", "must be >= 0 (0: never stop early)", patience);
         reduction = new LossOptions(labelSmoothing, zLoss, reduction, classWeights).reduction();   // checks; null (older configs): token
     }
 
     /**
-     * This run continued with a new length, learning-rate schedule and intervals (what {@code train --resume}
+     * This run continued with a new length, learning-rate schedule, intervals and patience (what {@code train --resume}
      * may change); everything else stays as it was.
      */
-    public TrainConfig continued(int steps, double lr, double minLr, int warmup, int evalEvery, int checkpointEvery) {
+    public TrainConfig continued(int steps, double lr, double minLr, int warmup, int evalEvery, int checkpointEvery, int patience) {
         return new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip, labelSmoothing,
-                classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed);
+                classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed, gradAccum, patience);
     }
 
     /** The training loss's options. */
@@ -61,14 +67,14 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
      * Named values, each starting at nanoGPT's CPU recipe scaled for a quick run: 2000 steps of 12
      * sequences of 64 tokens, lr 1e-3 decaying to 1e-4 after 100 warmup steps, AdamW (0.9, 0.99) with weight
      * decay 0.1, clip 1, plain cross-entropy (no label smoothing, z-loss or class weights; the token mean), 20 validation batches every 250 steps,
-     * checkpoints only at the end and at each best, seed 1337.
+     * checkpoints only at the end and at each best, seed 1337, one micro-batch per step, no early stopping.
      */
     public static final class Builder {
         private int steps = 2000, batchSize = 12, blockSize = 64, warmup = 100;
         private double lr = 1e-3, minLr = 1e-4, weightDecay = 0.1, beta1 = 0.9, beta2 = 0.99, gradClip = 1.0, labelSmoothing, zLoss;
         private ClassWeights classWeights;
         private LossReduction reduction = LossReduction.TOKEN;
-        private int evalEvery = 250, evalBatches = 20, checkpointEvery;
+        private int evalEvery = 250, evalBatches = 20, checkpointEvery, gradAccum = 1, patience;
         private long seed = 1337;
 
         private Builder() {}
@@ -164,9 +170,21 @@ public record TrainConfig(int steps, int batchSize, int blockSize, double lr, do
             return this;
         }
 
+        /** Micro-batches of batchSize sequences per optimizer step. */
+        public Builder gradAccum(int gradAccum) {
+            this.gradAccum = gradAccum;
+            return this;
+        }
+
+        /** Evaluations without a new best validation loss after which training stops; 0: never. */
+        public Builder patience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(steps, batchSize, blockSize, lr, minLr, warmup, weightDecay, beta1, beta2, gradClip,
-                    labelSmoothing, classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed);
+                    labelSmoothing, classWeights, zLoss, reduction, evalEvery, evalBatches, checkpointEvery, seed, gradAccum, patience);
         }
     }
 }

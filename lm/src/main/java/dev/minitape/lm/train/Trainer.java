@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Trains a language model on a text dataset with cross-entropy and AdamW, evaluates on fixed
  * validation batches, writes metrics.csv and loss.png, and checkpoints into the run folder. The loop
  * is one block per concern: schedule, batch, forward and backward, clip, step, log, evaluate,
- * checkpoint.
+ * checkpoint. A step may add up the gradients of several micro-batches ({@link TrainConfig#gradAccum()})
+ * and the loop may end early when the validation loss stops improving ({@link TrainConfig#patience()}).
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -64,10 +65,15 @@ public final class Trainer {
     private Evaluation lastFigures;               // the last evaluation's, for metrics.csv and calibration.png
     private int step;
     private double bestValLoss = Double.POSITIVE_INFINITY;
+    private int bestStep;                         // the step bestValLoss was measured at
+    private int evalsSinceBest;                   // evaluations in a row that did not lower bestValLoss
     private volatile boolean stopRequested;
 
-    /** The outcome: the last training loss, the last and best validation losses. */
-    public record Result(int steps, double trainLoss, double valLoss, double bestValLoss) {}
+    /**
+     * The outcome: the last training loss, the last and best validation losses, and whether {@link #stop()}
+     * ended the run (a run that ran out of patience ends before its last step but is not interrupted).
+     */
+    public record Result(int steps, double trainLoss, double valLoss, double bestValLoss, boolean interrupted) {}
 
     public Trainer(LanguageModel model, ModelSpec spec, Tokenizer tokenizer, TextDataset data, TrainConfig config,
                    Path runDir, double floor, TrainingListener listener) {
@@ -106,12 +112,19 @@ public final class Trainer {
         batchRng.setState(s.batchRngState());
         if (model.dropoutRng() != null) model.dropoutRng().setState(s.dropoutRngState());
         bestValLoss = s.bestValLoss();
+        bestStep = s.bestStep();
+        evalsSinceBest = s.evalsSinceBest();
         if (metrics != null && Files.exists(runDir.resolve("metrics.csv"))) {
             metrics.restore(MetricsLog.read(runDir.resolve("metrics.csv"), VALIDATION_COLUMNS.size()), step);
         }
     }
 
     public Result train() {
+        if (outOfPatience()) {
+            // resumed after --patience ended the run: the run is finished, its last figures are the model's as saved
+            LOG.info("nothing to train: the run stopped at step {}, its val loss not improved for {} evaluations", step, evalsSinceBest);
+            return new Result(step, Double.NaN, evaluate(), bestValLoss, false);
+        }
         int b = config.batchSize(), t = config.blockSize();
         if (metrics != null) metrics.rewrite();
         if (config.labelSmoothing() > 0) {
@@ -123,25 +136,17 @@ public final class Trainer {
         while (step < config.steps()) {
             if (stopRequested) {
                 if (runDir != null) save(Checkpoint.LATEST);
-                return new Result(step, loss, valLoss, bestValLoss);
+                return new Result(step, loss, valLoss, bestValLoss, true);
             }
             long started = System.nanoTime();
             // schedule
             double lr = schedule.lr(step);
             optimizer.setLr(lr);
-            // batch
-            Batch batch = data.trainBatch(b, t, batchRng);
+            // batch: the micro-batches, drawn one after another (so K of B sequences are the rows of one K·B draw)
+            List<Batch> batches = new ArrayList<>(config.gradAccum());
+            for (int k = 0; k < config.gradAccum(); k++) batches.add(data.trainBatch(b, t, batchRng));
             // forward and backward
-            optimizer.zeroGrad();
-            try (Tape tape = Tape.startReusingBuffers()) {
-                Tensor l = trainLoss.apply(model.forward(batch.x(), b, t), batch.y());
-                loss = l.item();
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException("the loss became " + loss + " at step " + (step + 1)
-                            + "; lower --lr or check the data. The last good checkpoint is kept.");
-                }
-                l.backward();
-            }
+            loss = accumulateGradients(batches);
             // clip
             double norm = GradClip.clipGlobalNorm(model.module().parameters(), config.gradClip());
             if (!Double.isFinite(norm)) {
@@ -152,7 +157,7 @@ public final class Trainer {
             optimizer.step();
             step++;
             // log
-            double tokensPerSec = (double) b * t / ((System.nanoTime() - started) / 1e9);
+            double tokensPerSec = (double) config.gradAccum() * b * t / ((System.nanoTime() - started) / 1e9);
             listener.onStep(step, config.steps(), loss, lr, tokensPerSec);
             // evaluate
             boolean evaluate = step % config.evalEvery() == 0 || step == config.steps();
@@ -162,20 +167,71 @@ public final class Trainer {
                 listener.onEval(step, loss, valLoss);
                 LOG.debug("step {}: train {} val {}", step, loss, valLoss);
             }
+            boolean improved = evaluate && valLoss < bestValLoss;
+            if (improved) {
+                bestValLoss = valLoss;
+                bestStep = step;
+                evalsSinceBest = 0;
+            } else if (evaluate) {
+                evalsSinceBest++;
+            }
+            boolean outOfPatience = outOfPatience();
             // checkpoint
             if (runDir != null) {
-                if (evaluate && valLoss < bestValLoss) {
-                    bestValLoss = valLoss;
-                    save(Checkpoint.BEST);
-                }
+                if (improved) save(Checkpoint.BEST);
                 boolean periodic = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
-                if (periodic || step == config.steps()) save(Checkpoint.LATEST);
-            } else if (evaluate) {
-                bestValLoss = Math.min(bestValLoss, valLoss);
+                if (periodic || step == config.steps() || outOfPatience) save(Checkpoint.LATEST);
+            }
+            if (outOfPatience) {
+                LOG.info("stopping at step {}: val loss has not improved for {} evaluations (best {} at step {})", step,
+                        evalsSinceBest, String.format(Locale.ROOT, "%.4f", bestValLoss), bestStep);
+                break;
             }
         }
         if (runDir != null) plot();
-        return new Result(step, loss, valLoss, bestValLoss);
+        return new Result(step, loss, valLoss, bestValLoss, false);
+    }
+
+    /**
+     * Zeroes the gradients, then adds up the gradients of the micro-batches' losses weighted so that they
+     * are the gradients of the loss of all their rows at once; returns that loss. Both reductions are a
+     * sum over the rows divided by a denominator D (the rows' total class weight, or the sequences kept),
+     * so with D_k the k-th micro-batch's denominator and L_k its loss,
+     * <pre>  L = Σ_k (D_k / Σ_j D_j) · L_k.</pre>
+     * One micro-batch is used as it is (its share is 1).
+     */
+    double accumulateGradients(List<Batch> batches) {
+        double[] shares = batches.size() == 1 ? new double[] {1} : shares(batches);
+        optimizer.zeroGrad();
+        double loss = 0;
+        for (int k = 0; k < batches.size(); k++) {
+            Batch batch = batches.get(k);
+            try (Tape tape = Tape.startReusingBuffers()) {
+                Tensor l = trainLoss.apply(model.forward(batch.x(), batch.batchSize(), batch.blockSize()), batch.y());
+                if (batches.size() > 1) l = l.mul((float) shares[k]);
+                double part = l.item();
+                if (!Double.isFinite(part)) {
+                    throw new TrainingDivergedException("the loss became " + part + " at step " + (step + 1)
+                            + "; lower --lr or check the data. The last good checkpoint is kept.");
+                }
+                loss += part;
+                l.backward();
+            }
+        }
+        return loss;
+    }
+
+    /** D_k / Σ_j D_j for each micro-batch (all 0 when no micro-batch keeps a position: the loss is then 0). */
+    private double[] shares(List<Batch> batches) {
+        double[] d = new double[batches.size()];
+        double total = 0;
+        for (int k = 0; k < d.length; k++) {
+            Batch batch = batches.get(k);
+            d[k] = trainLoss.denominator(batch.y(), new int[] {batch.batchSize(), batch.blockSize(), model.vocabSize()});
+            total += d[k];
+        }
+        for (int k = 0; k < d.length; k++) d[k] = total > 0 ? d[k] / total : 0;
+        return d;
     }
 
     /**
@@ -211,6 +267,16 @@ public final class Trainer {
         return sum / validation.size();
     }
 
+    /** True when --patience is set and that many evaluations in a row have not lowered the best validation loss. */
+    private boolean outOfPatience() {
+        return config.patience() > 0 && evalsSinceBest >= config.patience();
+    }
+
+    /** The figures of the last {@link #evaluate()}, or null before the first. */
+    public Evaluation lastEvaluation() {
+        return lastFigures;
+    }
+
     /** The last evaluation's figures in {@link #VALIDATION_COLUMNS}' order, or NaNs at a step not evaluated. */
     private double[] validationFigures(boolean evaluated) {
         if (!evaluated) {
@@ -227,7 +293,7 @@ public final class Trainer {
         long dropout = model.dropoutRng() == null ? 0 : model.dropoutRng().state();
         try {
             Checkpoint.save(runDir, slot, new Checkpoint.Contents(spec, config, dataSource, tokenizer, model, optimizer.state(),
-                    new TrainerState(step, batchRng.state(), dropout, bestValLoss)));
+                    new TrainerState(step, batchRng.state(), dropout, bestValLoss, bestStep, evalsSinceBest)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint into " + runDir.resolve(slot) + ": " + e.getMessage(), e);
         }

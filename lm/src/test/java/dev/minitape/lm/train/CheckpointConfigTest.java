@@ -57,6 +57,9 @@ class CheckpointConfigTest {
         assertEquals(0, c.train().zLoss());
         assertEquals(LossReduction.TOKEN, c.train().reduction());
         assertNull(c.train().classWeights());
+        // and before --grad-accum and --patience: one micro-batch per step, no early stopping
+        assertEquals(1, c.train().gradAccum());
+        assertEquals(0, c.train().patience());
     }
 
     @Test

@@ -16,7 +16,7 @@ class TrainConfigTest {
         assertEquals(0.1, c.labelSmoothing());
         TrainConfig d = TrainConfig.builder().build();
         assertEquals(new TrainConfig(2000, 12, 64, 1e-3, 1e-4, 100, 0.1, 0.9, 0.99, 1.0, 0, null, 0, LossReduction.TOKEN, 250, 20, 0,
-                1337).toString(), d.toString());
+                1337, 1, 0).toString(), d.toString());
     }
 
     @Test
@@ -32,6 +32,8 @@ class TrainConfigTest {
         assertMessage("LossOptions.labelSmoothing must be in [0, 1), got -0.1", b -> b.labelSmoothing(-0.1));
         assertMessage("LossOptions.zLoss must be a finite number >= 0, got -1.0E-4", b -> b.zLoss(-1e-4));
         assertMessage("TrainConfig.checkpointEvery must be >= 0, got -1", b -> b.checkpointEvery(-1));
+        assertMessage("TrainConfig.gradAccum must be positive, got 0", b -> b.gradAccum(0));
+        assertMessage("TrainConfig.patience must be >= 0 (0: never stop early), got -2", b -> b.patience(-2));
     }
 
     private static void assertMessage(String expected, UnaryOperator<TrainConfig.Builder> change) {
