@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 
 /** {@code minitape train}: a language model on a text file, or on the built-in synthetic corpus. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
+        description = "Train a language model on text files (default: the built-in synthetic corpus, whose "
                 + "exact entropy is the floor the loss is shown against).")
 final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin KernelOption kernels;
@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
 
-    @Option(names = "--data", paramLabel = "PATH",
+    @Option(names = "--data", paramLabel = "PATH", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
             description = {"Text to train on (default: the built-in corpus): a file, or a folder whose files (and its "
                     + "subfolders' files, hidden ones left out) are read in sorted order. Repeat it for several; the files "
                     + "are joined in the order given with an empty line (\\n\\n) between two files.",
@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "(same paths, sizes and modification times) and tokenizer reads it from there."})
     List<Path> data = new ArrayList<>();
     @Option(names = "--val-data", paramLabel = "FILE",
-            description = "Text to validate on, tokenized like --data (default: the last 10% of the --data tokens).")
+            description = "Text to validate on, tokenized like --data (default: the last 10%% of the --data tokens).")
     Path valData;
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where tokenizers and token files are cached "
             + "(default: $MINITAPE_CACHE, else $XDG_CACHE_HOME/minitape, else ~/.cache/minitape).")
