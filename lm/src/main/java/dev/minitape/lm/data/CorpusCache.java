@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -46,6 +47,7 @@ public final class CorpusCache {
 
     /** A tokenizer of kind "char" or "bpe" (of {@code vocabSize} tokens) fitted on the sources, or the cached one. */
     public Tokenizer fit(TextSources sources, String kind, int vocabSize) throws IOException {
+        if (!kind.equals("char") && !kind.equals("bpe")) throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + kind + "'");
         String recipe = kind.equals("bpe") ? "bpe " + vocabSize : kind;
         Path file = dir.resolve(sha(sources.fingerprint() + "\n" + recipe) + ".tokenizer.json");
         if (Files.exists(file)) return Tokenizer.load(file);
@@ -114,7 +116,7 @@ public final class CorpusCache {
     /** Ids of the vocabulary's characters below U+10000 by code point (-1: not in it), for a fast lookup. */
     private static int[] bmpIds(CharTokenizer c) {
         int[] ids = new int[0x10000];
-        java.util.Arrays.fill(ids, -1);
+        Arrays.fill(ids, -1);
         int[] cps = c.codePoints();
         for (int i = 0; i < cps.length && cps[i] < ids.length; i++) ids[cps[i]] = i;
         return ids;

@@ -48,7 +48,8 @@ public final class TextStream {
             try {
                 decode(file, sink);
             } catch (IllegalArgumentException e) {
-                throw e.getMessage().startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
+                boolean named = e.getMessage() != null && e.getMessage().startsWith(file.toString());
+                throw named ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
         }
     }
