@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
         double t = 1;
         long fitPositions = 0;
         if (temperature) {
-            List<Batch> validation = Trainer.validationBatches(RunText.dataset(c), c.train());
+            List<Batch> validation = Trainer.validationBatches(RunText.dataset(checkpoint, c), c.train());
             fitPositions = validation.stream().mapToLong(b -> b.y().length).sum();
             t = fitTemperature(lm, validation, (int) fitPositions);
         }

@@ -4,6 +4,7 @@ import dev.minitape.lm.tokenizer.CharTokenizer;
 import dev.minitape.lm.train.Checkpoint;
 import dev.minitape.lm.train.ModelSpec;
 import dev.minitape.lm.train.TrainConfig;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ResumeOptions {
      * The typed options checked against the run in {@code runDir}: an IllegalArgumentException names the first
      * one that would change what the run keeps, or that has no meaning on --resume.
      */
-    static ResumeOptions check(ParseResult typed, Checkpoint.Contents run, Path runDir) {
+    static ResumeOptions check(ParseResult typed, Checkpoint.Contents run, Path runDir) throws IOException {
         Map<String, Object> kept = kept(run, runDir);
         for (OptionSpec option : typed.matchedOptions()) {
             String flag = option.longestName();
@@ -98,10 +99,12 @@ final class ResumeOptions {
     }
 
     /** The value the run keeps for each option that cannot change, as the options' own types hold it. */
-    private static Map<String, Object> kept(Checkpoint.Contents run, Path runDir) {
+    private static Map<String, Object> kept(Checkpoint.Contents run, Path runDir) throws IOException {
         TrainConfig t = run.train();
         Map<String, Object> kept = shape(run);
-        kept.put("--data", run.data() == null ? "the built-in corpus" : Path.of(run.data()));
+        RunData text = RunData.of(runDir, run);
+        kept.put("--data", text == null || text.data().isEmpty() ? "the built-in corpus" : text.data());
+        kept.put("--val-data", text == null || text.valData() == null ? "the run's own split" : text.valData());
         kept.put("--seed", t.seed());
         kept.put("--batch-size", t.batchSize());
         kept.put("--grad-accum", t.gradAccum());
@@ -138,12 +141,18 @@ final class ResumeOptions {
 
     private static boolean same(Object typed, Object kept) {
         if (typed instanceof Path a && kept instanceof Path b) return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        if (typed instanceof List<?> a && kept instanceof List<?> b) {         // --data, repeated: the same paths in order
+            if (a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+            return true;
+        }
         return Objects.equals(typed, kept);
     }
 
     /** A number as a person writes it (0.0005, not 5.0E-4); anything else as it prints. */
     private static String shown(Object value) {
         if (value instanceof Double || value instanceof Float) return new BigDecimal(value.toString()).stripTrailingZeros().toPlainString();
+        if (value instanceof List<?> paths) return paths.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
         return String.valueOf(value);
     }
 }

@@ -2,9 +2,10 @@ package dev.minitape.examples;
 
 import dev.minitape.core.Rng;
 import dev.minitape.core.kernels.Parallel;
+import dev.minitape.lm.data.CorpusCache;
 import dev.minitape.lm.data.SyntheticCorpus;
 import dev.minitape.lm.data.TextDataset;
-import dev.minitape.lm.data.TextFiles;
+import dev.minitape.lm.data.TextSources;
 import dev.minitape.lm.data.TokenArray;
 import dev.minitape.lm.eval.Evaluation;
 import dev.minitape.lm.eval.SmoothingFloor;
@@ -21,10 +22,12 @@ import dev.minitape.lm.train.ModelKind;
 import dev.minitape.lm.train.ModelSpec;
 import dev.minitape.lm.train.TrainConfig;
 import dev.minitape.lm.train.Trainer;
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +38,7 @@ import picocli.CommandLine.Option;
 
 /** {@code minitape train}: a language model on a text file, or on the built-in synthetic corpus. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a language model on a text file (default: the built-in synthetic corpus, whose "
+        description = "Train a language model on text files (default: the built-in synthetic corpus, whose "
                 + "exact entropy is the floor the loss is shown against).",
         footer = {"", "--resume DIR continues the run in DIR from the step it stopped at. --steps (the new total, to extend "
                 + "a finished run), --lr, --min-lr, --warmup, --eval-every, --checkpoint-every and --patience may change, and a line "
@@ -51,11 +54,24 @@ final class TrainCommand implements Callable<Integer> {
     /** The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "UTF-8 text file to train on (default: the built-in corpus).")
-    Path data;
+    @Option(names = "--data", paramLabel = "PATH", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+            description = {"Text to train on (default: the built-in corpus): a file, or a folder whose files (and its "
+                    + "subfolders' files, hidden ones left out) are read in sorted order. Repeat it for several; the files "
+                    + "are joined in the order given with an empty line (\\n\\n) between two files.",
+                    "The text is tokenized once, a MiB at a time, into a token file in the cache (see --cache-dir) from "
+                    + "which training reads its windows, so a text larger than memory trains; a later run on the same files "
+                    + "(same paths, sizes and modification times) and tokenizer reads it from there."})
+    List<Path> data = new ArrayList<>();
+    @Option(names = "--val-data", paramLabel = "FILE",
+            description = "Text to validate on, tokenized like --data (default: the last 10%% of the --data tokens).")
+    Path valData;
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where tokenizers and token files are cached "
+            + "(default: $MINITAPE_CACHE, else $XDG_CACHE_HOME/minitape, else ~/.cache/minitape).")
+    Path cacheDir;
     @Option(names = "--tokenizer", defaultValue = "char", description = "char (one token per character) or bpe (byte pairs; any bytes).")
     String tokenizer;
-    @Option(names = "--vocab-size", defaultValue = "512", description = "Tokens in the BPE vocabulary, at least 256 (char: the text's characters).")
+    @Option(names = "--vocab-size", defaultValue = "512",
+            description = "BPE vocabulary, at least 256; BPE learns its merges from the first 8 MiB of the text.")
     int vocabSize;
     @Option(names = "--model", defaultValue = "gpt", description = "Model kind: bigram, mlp or gpt.")
     String model;
@@ -106,7 +122,14 @@ final class TrainCommand implements Callable<Integer> {
     int sampleTokens;
 
     /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
-    private record Corpus(Tokenizer tokenizer, TokenArray tokens, double charsPerToken, String firstChar, double floorPerChar) {}
+    private record Corpus(Tokenizer tokenizer, TokenArray tokens, TokenArray validation, double charsPerToken, String firstChar,
+            double floorPerChar) {
+        /** The --val-data tokens for validation when given, else the last 10%. */
+        TextDataset dataset(int blockSize) {
+            return validation == null ? new TextDataset(tokens, tokenizer.vocabSize(), blockSize)
+                    : new TextDataset(tokens, validation, tokenizer.vocabSize(), blockSize);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -117,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         ResumeOptions resuming = resumed == null ? null : ResumeOptions.check(command.commandLine().getParseResult(), resumed, resume);
         if (resuming != null && resuming.changes() != null) System.out.println(resuming.changes());
         Path runDir = resume != null ? resume : out;
-        if (resumed != null) readTheSameTextAs(resumed);
+        if (resumed != null) readTheSameTextAs(resumed, runDir);
         Checkpoint.Contents init = initFrom == null ? null : initialModel();
         Checkpoint.Contents start = resumed != null ? resumed : init;    // the model and tokenizer to start from, if any
         Corpus corpus = readCorpus(start == null ? null : start.tokenizer());
@@ -125,16 +148,19 @@ final class TrainCommand implements Callable<Integer> {
 
         // The model and the run
         ModelSpec spec = start != null ? start.spec() : modelSpec(tok.vocabSize());
-        TextDataset dataset = new TextDataset(corpus.tokens(), tok.vocabSize(), resumed != null ? resumed.train().blockSize() : blockSize);
+        TextDataset dataset = corpus.dataset(resumed != null ? resumed.train().blockSize() : blockSize);
         IntFunction<String> tokenText = id -> tok.decode(new int[] {id});
         TrainConfig config = resumed != null ? resuming.config()
-                : trainConfig(loss.options(weightSpec.make(dataset.trainCounts(), tokenText)));
+                : trainConfig(loss.options(weightSpec instanceof ClassWeightSpec.None ? null   // counting reads every token
+                        : weightSpec.make(dataset.trainCounts(), tokenText)));
         LanguageModel lm = start != null ? start.model() : spec.build(new Rng(seed));
         if (evalOnly) return evaluateOnly(resumed, dataset, corpus);
         Files.createDirectories(runDir);
+        if (!data.isEmpty()) new RunData(data, valData).save(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
         Progress progress = new Progress(config.steps(), floorPerToken);
-        String dataSource = data == null ? null : data.toAbsolutePath().toString();
+        String dataSource = data.isEmpty() ? null
+                : String.join(File.pathSeparator, data.stream().map(p -> p.toAbsolutePath().toString()).toList());
         Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
         if (resumed != null) trainer.restore(resumed);
         System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
@@ -151,8 +177,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A resumed run reads the same text the same way: its data, tokenizer kind and seed come from the checkpoint. */
-    private void readTheSameTextAs(Checkpoint.Contents resumed) {
-        if (data == null && resumed.data() != null) data = Path.of(resumed.data());
+    private void readTheSameTextAs(Checkpoint.Contents resumed, Path runDir) throws IOException {
+        RunData recorded = RunData.of(runDir, resumed);
+        if (data.isEmpty() && recorded != null) {
+            data = recorded.data();
+            if (valData == null) valData = recorded.valData();
+        }
         tokenizer = resumed.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
         seed = resumed.train().seed();
     }
@@ -175,35 +205,37 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the text (--data, or the built-in corpus), fits a tokenizer unless one is given, and encodes the
-     * text; the raw text is dropped on return, so only the compact tokens stay in memory.
+     * Reads the text (--data, or the built-in corpus) and fits a tokenizer unless one is given. The built-in
+     * corpus is encoded in memory; files go through the token cache, which streams them and maps the tokens.
      */
     private Corpus readCorpus(Tokenizer given) throws IOException {
-        String source;
-        byte[] bytes;
-        double floorPerChar = Double.NaN;
-        if (data == null) {
-            SyntheticCorpus corpus = SyntheticCorpus.standard();
-            source = corpus.generate(RunText.BUILT_IN_CHARS, new Rng(seed));
-            bytes = source.getBytes(StandardCharsets.UTF_8);
-            floorPerChar = corpus.entropyPerChar();
-            System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
-                    source.length(), floorPerChar);
-        } else {
-            bytes = TextFiles.readBytes(data);
-            source = tokenizer.equals("char") ? TextFiles.decodeUtf8(data, bytes) : null;
-            System.out.printf(Locale.ROOT, "data: %s (%,d bytes)%n", data, bytes.length);
+        if (!tokenizer.equals("char") && !tokenizer.equals("bpe")) {
+            throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + tokenizer + "'");
         }
-        Tokenizer tok = given != null ? given : switch (tokenizer) {
-            case "char" -> CharTokenizer.fit(source);
-            case "bpe" -> ByteBpeTokenizer.train(bytes, vocabSize);
-            default -> throw new IllegalArgumentException("--tokenizer must be char or bpe, got '" + tokenizer + "'");
-        };
-        TokenArray tokens = source != null && tok instanceof CharTokenizer ? TokenArray.encodeByPieces(source, tok)
-                : TokenArray.of(tok.encodeBytes(bytes), tok.vocabSize());
-        double charsPerToken = (source != null ? source.length() : bytes.length) / (double) tokens.size();
-        String firstChar = source == null || source.isEmpty() ? "\n" : source.substring(0, Character.charCount(source.codePointAt(0)));
-        return new Corpus(tok, tokens, charsPerToken, firstChar, floorPerChar);
+        if (data.isEmpty()) {
+            if (valData != null) throw new IllegalArgumentException("--val-data needs --data: the built-in corpus has its own split");
+            SyntheticCorpus corpus = SyntheticCorpus.standard();
+            String source = corpus.generate(RunText.BUILT_IN_CHARS, new Rng(seed));
+            System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
+                    source.length(), corpus.entropyPerChar());
+            Tokenizer tok = given != null ? given : tokenizer.equals("char") ? CharTokenizer.fit(source)
+                    : ByteBpeTokenizer.train(source, vocabSize);
+            TokenArray tokens = RunText.encodeBuiltIn(source, tok);
+            return new Corpus(tok, tokens, null, source.length() / (double) tokens.size(), "\n", corpus.entropyPerChar());
+        }
+        TextSources sources = TextSources.of(data);
+        System.out.printf(Locale.ROOT, "data: %s (%,d files, %,d bytes)%n",
+                data.size() == 1 ? data.get(0) : data, sources.files().size(), sources.bytes());
+        CorpusCache cache = new CorpusCache(CacheFolder.resolve(cacheDir), System.out::println);
+        Tokenizer tok = given != null ? given : cache.fit(sources, tokenizer, vocabSize);
+        CorpusCache.Tokens train = cache.tokens(sources, tok);
+        TokenArray validation = null;
+        if (valData != null) {
+            if (Files.isDirectory(valData)) throw new IllegalArgumentException("--val-data " + valData + " is a folder: give one text file");
+            validation = cache.tokens(TextSources.of(List.of(valData)), tok).tokens();
+        }
+        String firstChar = tok instanceof CharTokenizer ? tok.decode(new int[] {train.tokens().get(0)}) : "\n";
+        return new Corpus(tok, train.tokens(), validation, train.chars() / (double) train.tokens().size(), firstChar, Double.NaN);
     }
 
     /** --eval-only: the checkpoint's figures on the validation batches its training evaluated; nothing is written. */
@@ -286,7 +318,7 @@ final class TrainCommand implements Callable<Integer> {
     private void printSample(LanguageModel lm, Corpus corpus) {
         System.out.println("sample:");
         Tokenizer tok = corpus.tokenizer();
-        int[] prompt = tok.encode(data == null ? "The" : corpus.firstChar());
+        int[] prompt = tok.encode(data.isEmpty() ? "The" : corpus.firstChar());
         int[] ids = Sampler.generate(lm, prompt, sampleTokens, new SamplingOptions(0.8, 0, 1.0), new Rng(seed), null);
         System.out.println(tok.decode(prompt) + tok.decode(ids));
     }

@@ -62,7 +62,8 @@ class CliErrorsTest {
         fails(2, "nope.txt does not exist", "train", "--data", tmp.resolve("nope.txt").toString());
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "");
         fails(2, "empty.txt is empty", "train", "--data", empty.toString());
-        fails(2, "is a folder", "train", "--data", tmp.toString());
+        Path noFiles = Files.createDirectories(tmp.resolve("no-files"));
+        fails(2, "no-files is a folder without files", "train", "--data", noFiles.toString());
         Path shortText = Files.writeString(tmp.resolve("short.txt"), "hello world");
         fails(2, "too short for a block of 64", "train", "--data", shortText.toString());
     }

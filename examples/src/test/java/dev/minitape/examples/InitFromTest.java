@@ -67,7 +67,7 @@ class InitFromTest {
     @Test
     void aCharacterTheTokenizerHasNeverSeenIsRefusedNamingIt() throws IOException {
         Path zebra = Files.writeString(tmp.resolve("zebra.txt"), "the zebra sat on the mat. ".repeat(200));
-        CliErrorsTest.fails(2, "character U+007A 'z' at index 4 is not in this char tokenizer's vocabulary",
+        CliErrorsTest.fails(2, "zebra.txt: character U+007A 'z' is not in the char tokenizer's vocabulary",
                 "train", "--data", zebra.toString(), "--init-from", trained.toString(), "--out", tmp.resolve("z").toString());
         assertTrue(CliErrorsTest.cli("train", "--data", zebra.toString(), "--init-from", trained.toString(), "--out",
                 tmp.resolve("z").toString()).err().contains("--tokenizer bpe"));

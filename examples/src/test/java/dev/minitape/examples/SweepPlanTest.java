@@ -38,6 +38,14 @@ class SweepPlanTest {
     }
 
     @Test
+    void aRepeatedDataTrainsEveryRunOnAllItsPathsWhileAListIsAnAxis() {
+        List<SweepPlan.Run> runs = SweepPlan.expand(List.of("--data", "a.txt", "--data", "texts", "--lr", "1e-3,3e-3"),
+                List.of(1L));
+        assertEquals(2, runs.size());
+        assertEquals(List.of("--data", "a.txt", "--data", "texts", "--lr", "3e-3", "--seed", "1"), runs.get(1).trainArgs());
+    }
+
+    @Test
     void badOptionsAreNamed() {
         assertTrue(fails(List.of("--no-such", "1")).contains("'--no-such' is not an option of train"));
         assertTrue(fails(List.of("--resume", "runs/x")).contains("no --resume"));

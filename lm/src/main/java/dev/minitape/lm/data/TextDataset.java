@@ -3,13 +3,13 @@ package dev.minitape.lm.data;
 import dev.minitape.core.Rng;
 
 /**
- * A tokenized text split into training (the first 90%) and validation (the last 10%) tokens, served as
- * random windows of blockSize + 1 tokens: a window's first T tokens are the inputs, its last T the
- * targets. The tokens are stored once, two bytes each when the vocabulary allows (V ≤ 65,536).
+ * Training and validation tokens, served as random windows of blockSize + 1 tokens: a window's first T
+ * tokens are the inputs, its last T the targets. Either one text split into training (the first 90%) and
+ * validation (the last 10%) tokens, or two texts. The tokens are not copied: in memory (two bytes each when
+ * V ≤ 65,536) or a token file on disk.
  */
 public final class TextDataset {
-    private final TokenArray tokens;
-    private final int cut;                        // tokens [0, cut) train, [cut, size) validate
+    private final TokenArray train, validation;
     private final int vocabSize;
 
     /** Splits {@code tokens} at 90%. Both parts must hold at least one window of blockSize + 1 tokens. */
@@ -18,14 +18,28 @@ public final class TextDataset {
     }
 
     public TextDataset(TokenArray tokens, int vocabSize, int blockSize) {
-        this.tokens = tokens;
-        this.cut = (int) (tokens.size() * 0.9);
+        int cut = (int) (tokens.size() * 0.9);
+        this.train = tokens.slice(0, cut);
+        this.validation = tokens.slice(cut, tokens.size());
         this.vocabSize = vocabSize;
         int need = blockSize + 1;
-        if (tokens.size() - cut < need) {
+        if (validation.size() < need) {
             throw new IllegalArgumentException("the text has " + tokens.size() + " tokens: too short for a block of "
                     + blockSize + " (the last 10% used for validation needs at least " + need
                     + " tokens, so the text needs about " + (need * 10) + "); use a longer text or a smaller --block-size");
+        }
+    }
+
+    /** All of {@code train} for training, all of {@code validation} for validation; each needs a window. */
+    public TextDataset(TokenArray train, TokenArray validation, int vocabSize, int blockSize) {
+        this.train = train;
+        this.validation = validation;
+        this.vocabSize = vocabSize;
+        int need = blockSize + 1;
+        if (train.size() < need || validation.size() < need) {
+            throw new IllegalArgumentException("the training text has " + train.size() + " tokens and the validation text "
+                    + validation.size() + ": each needs at least " + need + " for a block of " + blockSize
+                    + "; use longer texts or a smaller --block-size");
         }
     }
 
@@ -34,40 +48,45 @@ public final class TextDataset {
     }
 
     public int trainTokens() {
-        return cut;
+        return train.size();
     }
 
     /** How many times each token id occurs among the training tokens (what class weights are computed from). */
     public long[] trainCounts() {
         long[] counts = new long[vocabSize];
-        for (int i = 0; i < cut; i++) counts[tokens.get(i)]++;
+        int[] block = new int[1 << 16];
+        for (int from = 0; from < train.size(); from += block.length) {
+            int len = Math.min(block.length, train.size() - from);
+            train.copy(from, block, 0, len);
+            for (int i = 0; i < len; i++) counts[block[i]]++;
+        }
         return counts;
     }
 
     public int validationTokens() {
-        return tokens.size() - cut;
+        return validation.size();
     }
 
     /** B random training windows, from {@code rng}. */
     public Batch trainBatch(int batchSize, int blockSize, Rng rng) {
-        return sample(0, cut, batchSize, blockSize, rng);
+        return sample(train, batchSize, blockSize, rng);
     }
 
     /** B random validation windows, from {@code rng}. */
     public Batch validationBatch(int batchSize, int blockSize, Rng rng) {
-        return sample(cut, tokens.size(), batchSize, blockSize, rng);
+        return sample(validation, batchSize, blockSize, rng);
     }
 
-    /** Windows inside tokens [from, to). */
-    private Batch sample(int from, int to, int batchSize, int blockSize, Rng rng) {
-        int starts = to - from - blockSize;
+    /** Windows inside {@code tokens}. */
+    private static Batch sample(TokenArray tokens, int batchSize, int blockSize, Rng rng) {
+        int starts = tokens.size() - blockSize;
         if (starts < 1) {
-            throw new IllegalArgumentException("TextDataset: " + (to - from) + " tokens cannot fill a window of "
+            throw new IllegalArgumentException("TextDataset: " + tokens.size() + " tokens cannot fill a window of "
                     + (blockSize + 1));
         }
         int[] x = new int[batchSize * blockSize], y = new int[batchSize * blockSize];
         for (int b = 0; b < batchSize; b++) {
-            int at = from + rng.nextInt(starts);
+            int at = rng.nextInt(starts);
             tokens.copy(at, x, b * blockSize, blockSize);
             tokens.copy(at + 1, y, b * blockSize, blockSize);
         }

@@ -3,26 +3,42 @@ package dev.minitape.lm.data;
 import dev.minitape.lm.tokenizer.Tokenizer;
 
 /**
- * Token ids stored compactly: two bytes each (a char[]) when every id is below 65,536, four otherwise.
- * A 100 MB text of single-byte characters costs 200 MB as tokens, not 400.
+ * A read-only sequence of token ids: in memory ({@link #of}, {@link #encodeByPieces}), or a token file on disk
+ * ({@link TokenFile#open}) whose windows are read as they are asked for.
  */
-public final class TokenArray {
-    private final char[] narrow;    // null when wide
-    private final int[] wide;       // null when narrow
-    private final int size;
+public interface TokenArray {
 
-    private TokenArray(char[] narrow, int[] wide, int size) {
-        this.narrow = narrow;
-        this.wide = wide;
-        this.size = size;
+    int size();
+
+    int get(int i);
+
+    /** dst[at .. at + len) = tokens [from, from + len). */
+    void copy(int from, int[] dst, int at, int len);
+
+    /** The tokens [from, to) of this array, without copying them. */
+    default TokenArray slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + size() + " tokens");
+        }
+        TokenArray whole = this;
+        return new TokenArray() {
+            public int size() {
+                return to - from;
+            }
+
+            public int get(int i) {
+                return whole.get(from + i);
+            }
+
+            public void copy(int at, int[] dst, int dstAt, int len) {
+                whole.copy(from + at, dst, dstAt, len);
+            }
+        };
     }
 
-    /** A copy of {@code ids}, narrow when the vocabulary allows. */
-    public static TokenArray of(int[] ids, int vocabSize) {
-        if (vocabSize > 65_536) return new TokenArray(null, ids.clone(), ids.length);
-        char[] c = new char[ids.length];
-        for (int i = 0; i < ids.length; i++) c[i] = (char) ids[i];
-        return new TokenArray(c, null, ids.length);
+    /** A copy of {@code ids}, two bytes each when the vocabulary allows (V ≤ 65,536). */
+    static TokenArray of(int[] ids, int vocabSize) {
+        return HeapTokens.of(ids, vocabSize);
     }
 
     /**
@@ -30,44 +46,7 @@ public final class TokenArray {
      * points) so no int[] of the whole text exists. Only for tokenizers whose encoding of a concatenation
      * is the concatenation of encodings: one token per character (the char tokenizer).
      */
-    public static TokenArray encodeByPieces(String text, Tokenizer tok) {
-        int piece = 1 << 20;
-        boolean narrowIds = tok.vocabSize() <= 65_536;
-        char[] narrow = null;
-        int[] wide = null;
-        int size = 0;
-        for (int from = 0; from < text.length(); ) {
-            int to = Math.min(text.length(), from + piece);
-            if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) to--;   // keep pairs whole
-            int[] ids = tok.encode(text.substring(from, to));
-            if (narrow == null && wide == null) {
-                // Tokens ≤ characters for a char tokenizer: size the array by the text once.
-                if (narrowIds) narrow = new char[text.length()];
-                else wide = new int[text.length()];
-            }
-            for (int id : ids) {
-                if (narrowIds) narrow[size++] = (char) id;
-                else wide[size++] = id;
-            }
-            from = to;
-        }
-        return new TokenArray(narrow == null ? new char[0] : narrow, wide, size);
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public int get(int i) {
-        return narrow != null ? narrow[i] : wide[i];
-    }
-
-    /** dst[at .. at + len) = tokens [from, from + len). */
-    public void copy(int from, int[] dst, int at, int len) {
-        if (narrow != null) {
-            for (int i = 0; i < len; i++) dst[at + i] = narrow[from + i];
-        } else {
-            System.arraycopy(wide, from, dst, at, len);
-        }
+    static TokenArray encodeByPieces(String text, Tokenizer tok) {
+        return HeapTokens.encodeByPieces(text, tok);
     }
 }

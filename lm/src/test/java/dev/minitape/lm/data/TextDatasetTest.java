@@ -39,6 +39,24 @@ class TextDatasetTest {
     }
 
     @Test
+    void aSeparateValidationTextServesAllValidationWindows() {
+        int[] train = new int[300], validation = new int[40];
+        for (int i = 0; i < train.length; i++) train[i] = i % 100;
+        for (int i = 0; i < validation.length; i++) validation[i] = 100 + i;
+        TextDataset d = new TextDataset(TokenArray.of(train, 140), TokenArray.of(validation, 140), 140, 8);
+        assertEquals(300, d.trainTokens());
+        assertEquals(40, d.validationTokens());
+        Rng rng = new Rng(3);
+        for (int k = 0; k < 50; k++) {
+            for (int x : d.validationBatch(4, 8, rng).y()) assertTrue(x >= 101, "validation token " + x);
+            for (int x : d.trainBatch(4, 8, rng).y()) assertTrue(x < 100, "training token " + x);
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TextDataset(TokenArray.of(train, 140), TokenArray.of(new int[5], 140), 140, 8));
+        assertTrue(e.getMessage().contains("the validation text 5"), e.getMessage());
+    }
+
+    @Test
     void aTextShorterThanAWindowIsExplained() {
         var e = assertThrows(IllegalArgumentException.class, () -> new TextDataset(new int[50], 3, 8));
         assertTrue(e.getMessage().contains("too short for a block of 8"), e.getMessage());
