@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
         LossReport.print(System.out, System.err, config.loss(),
                 String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
-        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir);
+        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir, RunLock.take(runDir));
         if (result.steps() < config.steps()) return INTERRUPTED;
 
         // The figures and a sample
@@ -165,10 +165,11 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Trains to the last step, or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
-     * checkpoint before its next step, then holds the JVM open until this thread has said where it saved
-     * (the JVM exits when the hook returns).
+     * checkpoint before its next step, then holds the JVM open until this thread has said where it saved and
+     * released the run folder's lock (the JVM exits when the hook returns).
      */
-    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, int steps, Path runDir) {
+    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, int steps, Path runDir,
+                                                          RunLock lock) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             trainer.stop();
@@ -192,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
                 return result;
             }
         } finally {
+            lock.close();
             reported.countDown();
         }
         try {
