@@ -20,6 +20,8 @@ import dev.minitape.lm.train.ModelSpec;
 import dev.minitape.lm.train.TrainConfig;
 import dev.minitape.lm.train.Trainer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,11 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end.")
     int sampleTokens;
+    @Option(names = "--quiet", description = "Print only the results: the final figures, the run folder and the sample.")
+    boolean quiet;
+
+    /** The run's log lines (data, model, loss options): stdout, or nowhere with --quiet. */
+    private PrintStream log;
 
     /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
     private record Corpus(Tokenizer tokenizer, TokenArray tokens, double charsPerToken, String firstChar, double floorPerChar) {}
@@ -80,6 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        log = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         ClassWeightSpec weightSpec = loss.check();
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
@@ -96,13 +104,13 @@ final class TrainCommand implements Callable<Integer> {
         LanguageModel lm = resumed != null ? resumed.model() : spec.build(new Rng(seed));
         Files.createDirectories(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
-        Progress progress = new Progress(config.steps(), floorPerToken);
+        Progress progress = Progress.forThisRun(floorPerToken, quiet);
         String dataSource = data == null ? null : data.toAbsolutePath().toString();
         Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
         if (resumed != null) trainer.restore(resumed);
-        System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
+        log.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
-        LossReport.print(System.out, System.err, config.loss(),
+        LossReport.print(log, System.err, config.loss(),
                 String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
         Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, config.steps(), runDir, RunLock.take(runDir));
         if (result.steps() < config.steps()) return INTERRUPTED;
@@ -133,12 +141,12 @@ final class TrainCommand implements Callable<Integer> {
             source = corpus.generate(RunText.BUILT_IN_CHARS, new Rng(seed));
             bytes = source.getBytes(StandardCharsets.UTF_8);
             floorPerChar = corpus.entropyPerChar();
-            System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
+            log.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
                     source.length(), floorPerChar);
         } else {
             bytes = TextFiles.readBytes(data);
             source = tokenizer.equals("char") ? TextFiles.decodeUtf8(data, bytes) : null;
-            System.out.printf(Locale.ROOT, "data: %s (%,d bytes)%n", data, bytes.length);
+            log.printf(Locale.ROOT, "data: %s (%,d bytes)%n", data, bytes.length);
         }
         Tokenizer tok = given != null ? given : switch (tokenizer) {
             case "char" -> CharTokenizer.fit(source);

@@ -1,0 +1,50 @@
+package dev.minitape.examples;
+
+import java.io.PrintStream;
+import java.util.function.LongSupplier;
+
+/**
+ * The terminal form of {@link Progress}: one bar on the last line, redrawn in place (carriage return, erase to
+ * the end of the line) at most every {@link #REDRAW_MILLIS}. A log line erases the bar, takes its place and the bar
+ * is drawn again below it, so every line stays on screen above the bar; closing erases the bar.
+ */
+final class TerminalProgress extends Progress {
+    static final long REDRAW_MILLIS = 200;
+    private static final String ERASE_LINE = "\r\033[K";
+    private static final int WIDTH = 20;
+
+    private final PrintStream screen;
+    private String bar = "";                       // what the last line shows; empty when no bar is drawn
+    private long drawnAt;
+
+    TerminalProgress(PrintStream screen, double floorPerToken, LongSupplier millis) {
+        super(floorPerToken, millis);
+        this.screen = screen;
+    }
+
+    @Override
+    void showStep(int step, int total, double loss, double tokensPerSec) {
+        if (!bar.isEmpty() && step < total && now() - drawnAt < REDRAW_MILLIS) return;
+        int filled = (int) ((long) WIDTH * step / total);
+        String drawn = String.format("train %3d%% [%s%s] %s", 100L * step / total, "=".repeat(filled),
+                " ".repeat(WIDTH - filled), status(step, total, loss, tokensPerSec));
+        screen.print(ERASE_LINE + drawn);
+        screen.flush();
+        bar = drawn;
+        drawnAt = now();
+    }
+
+    @Override
+    void line(String text) {
+        screen.print(bar.isEmpty() ? text + "\n" : ERASE_LINE + text + "\n" + bar);
+        screen.flush();
+    }
+
+    @Override
+    public void close() {
+        if (bar.isEmpty()) return;
+        screen.print(ERASE_LINE);
+        screen.flush();
+        bar = "";
+    }
+}
