@@ -32,7 +32,8 @@ abstract class Progress implements TrainingListener, AutoCloseable {
         // With stdout on the terminal too, the bar shares its stream (written directly, while the launcher relays
         // stderr through a pipe), so the bar and every printed line reach the screen in the order written.
         PrintStream screen = System.console() != null ? System.out : System.err;
-        return new TerminalProgress(screen, floorPerToken, System::currentTimeMillis);
+        return new TerminalProgress(screen, TerminalProgress.columns(System.getenv("COLUMNS")), floorPerToken,
+                System::currentTimeMillis);
     }
 
     /** Shows one line of the run's log. */

@@ -6,32 +6,45 @@ import java.util.function.LongSupplier;
 /**
  * The terminal form of {@link Progress}: one bar on the last line, redrawn in place (carriage return, erase to
  * the end of the line) at most every {@link #REDRAW_MILLIS}. A log line erases the bar, takes its place and the bar
- * is drawn again below it, so every line stays on screen above the bar; closing erases the bar.
+ * is drawn again below it, so every line stays on screen above the bar; closing erases the bar. The bar is cut to
+ * the terminal's width less one ($COLUMNS, else 80): a wrapped bar could not be redrawn in place.
  */
 final class TerminalProgress extends Progress {
     static final long REDRAW_MILLIS = 200;
     private static final String ERASE_LINE = "\r\033[K";
-    private static final int WIDTH = 20;
+    private static final int WIDTH = 10;
 
     private final PrintStream screen;
+    private final int columns;
     private String bar = "";                       // what the last line shows; empty when no bar is drawn
     private long drawnAt;
 
-    TerminalProgress(PrintStream screen, double floorPerToken, LongSupplier millis) {
+    TerminalProgress(PrintStream screen, int columns, double floorPerToken, LongSupplier millis) {
         super(floorPerToken, millis);
         this.screen = screen;
+        this.columns = columns;
     }
 
     @Override
     void showStep(int step, int total, double loss, double tokensPerSec) {
         if (!bar.isEmpty() && step < total && now() - drawnAt < REDRAW_MILLIS) return;
         int filled = (int) ((long) WIDTH * step / total);
-        String drawn = String.format("train %3d%% [%s%s] %s", 100L * step / total, "=".repeat(filled),
+        String full = String.format("train %3d%% [%s%s] %s", 100L * step / total, "=".repeat(filled),
                 " ".repeat(WIDTH - filled), status(step, total, loss, tokensPerSec));
+        String drawn = full.substring(0, Math.min(full.length(), columns - 1));
         screen.print(ERASE_LINE + drawn);
         screen.flush();
         bar = drawn;
         drawnAt = now();
+    }
+
+    /** The terminal's width from $COLUMNS, else 80. */
+    static int columns(String env) {
+        try {
+            return env == null ? 80 : Math.max(20, Integer.parseInt(env.trim()));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
     }
 
     @Override

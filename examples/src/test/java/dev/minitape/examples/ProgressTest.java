@@ -60,7 +60,7 @@ class ProgressTest {
     void inATerminalEveryLineStaysAboveOneBarThatIsErasedAtTheEnd() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> shownMidway = new ArrayList<>();
-        train(new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 1.2, () -> millis),
+        train(new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 80, 1.2, () -> millis),
                 step -> shownMidway.add(String.join("\n", screen(out.toString(StandardCharsets.UTF_8)))));
         List<String> shown = screen(out.toString(StandardCharsets.UTF_8));
         assertEquals(List.of("step 25: train 1.5000  val 1.6000  (floor 1.2000, gap 0.4000)",
@@ -70,20 +70,32 @@ class ProgressTest {
                 "step 100: saved checkpoint/"), shown);
         String atStep50 = shownMidway.get(1);
         assertTrue(atStep50.endsWith("\n" + "step 50: train 1.5000  val 1.6000  (floor 1.2000, gap 0.4000)\n"
-                + "train  50% [==========          ] step 50/100  loss 1.5000  5,000 tok/s  0:50 left"), atStep50);
+                + "train  50% [=====     ] step 50/100  loss 1.5000  5,000 tok/s  0:50 left"), atStep50);
         assertEquals(3, atStep50.lines().count(), "two log lines, then the one bar: " + atStep50);
     }
 
     @Test
     void inATerminalTheBarIsRedrawnAtMostFiveTimesASecond() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Progress p = new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), Double.NaN, () -> millis);
+        Progress p = new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 80, Double.NaN, () -> millis);
         for (int step = 1; step <= 1000; step++) {
             millis += 10;
             p.onStep(step, 1000, 1.0, 1e-3, 5000);
         }
         long draws = out.toString(StandardCharsets.UTF_8).split("train ", -1).length - 1;
         assertEquals(10_000 / TerminalProgress.REDRAW_MILLIS + 1, draws, "every 200 ms of 10 s, and the last step");
+    }
+
+    @Test
+    void theBarFitsTheTerminalsWidth() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Progress narrow = new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 40, Double.NaN, () -> millis);
+        narrow.onStep(12_345, 100_000, 1.0, 1e-3, 123_456);
+        String drawn = out.toString(StandardCharsets.UTF_8);
+        assertEquals("\r\033[K" + "train  12% [=         ] step 12345/1000", drawn, "39 columns: a wrapped bar cannot be redrawn");
+        assertEquals(80, TerminalProgress.columns(null));
+        assertEquals(132, TerminalProgress.columns("132"));
+        assertEquals(80, TerminalProgress.columns("wide"));
     }
 
     @Test
