@@ -75,6 +75,22 @@ class ProgressTest {
     }
 
     @Test
+    void inATerminalLinesWrittenToStderrGoAboveTheBarUntilItIsErased() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Progress p = new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 80, Double.NaN, () -> millis);
+        try {
+            p.onStep(1, 10, 2.0, 1e-3, 5000);
+            System.err.println("12:00:00 WARN  Trainer - could not draw loss.png");
+            p.close();
+            assertEquals(stderr, System.err, "given back");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(List.of("12:00:00 WARN  Trainer - could not draw loss.png"), screen(out.toString(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void inATerminalTheBarIsRedrawnAtMostFiveTimesASecond() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Progress p = new TerminalProgress(new PrintStream(out, true, StandardCharsets.UTF_8), 80, Double.NaN, () -> millis);
