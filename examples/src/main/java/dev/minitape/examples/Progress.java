@@ -1,14 +1,13 @@
 package dev.minitape.examples;
 
 import dev.minitape.lm.train.TrainingListener;
-import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
  * What a training run shows as it goes: a line per evaluation and per checkpoint, and the progress between them.
- * In a terminal the progress is a live bar below the lines ({@link TerminalProgress}); elsewhere (a file, a pipe,
- * CI) a plain line now and then ({@link PlainProgress}); with --quiet nothing.
+ * When stdout and stderr are a terminal the progress is a live bar below the lines ({@link TerminalProgress});
+ * elsewhere (a file, a pipe, CI) a plain line now and then ({@link PlainProgress}); with --quiet nothing.
  */
 abstract class Progress implements TrainingListener, AutoCloseable {
     private final double floor;
@@ -28,11 +27,14 @@ abstract class Progress implements TrainingListener, AutoCloseable {
             @Override
             void line(String text) {}
         };
-        if (!Terminal.stderrIsTerminal()) return new PlainProgress(System.err, System.out, floorPerToken, System::currentTimeMillis);
-        // With stdout on the terminal too, the bar shares its stream (written directly, while the launcher relays
-        // stderr through a pipe), so the bar and every printed line reach the screen in the order written.
-        PrintStream screen = System.console() != null ? System.out : System.err;
-        return new TerminalProgress(screen, TerminalProgress.columns(System.getenv("COLUMNS")), floorPerToken,
+        // The bar needs stdout on the terminal too: the log lines and results go there, and they must reach the
+        // screen in order with the bar. So the bar is drawn on stdout, which is written directly (the launcher
+        // relays stderr through a pipe). With either redirected (| tee, > file, 2> file) the lines go to the file
+        // and the progress is plain.
+        if (!Terminal.stderrIsTerminal() || System.console() == null) {
+            return new PlainProgress(System.err, System.out, floorPerToken, System::currentTimeMillis);
+        }
+        return new TerminalProgress(System.out, TerminalProgress.columns(System.getenv("COLUMNS")), floorPerToken,
                 System::currentTimeMillis);
     }
 
