@@ -43,18 +43,27 @@ final class RunLock implements AutoCloseable {
                     throw new IllegalArgumentException(runDir + " is being locked by another training process just now;"
                             + " wait for it or choose another --out");
                 }
-                Optional<ProcessHandle> owner = liveOwner(file);
-                if (owner.isPresent()) {
-                    String started = owner.get().info().startInstant().map(CLOCK::format).orElse("at an unknown time");
-                    throw new IllegalArgumentException(runDir + " is in use by training process " + owner.get().pid()
-                            + " (started " + started + "); wait for it or choose another --out");
-                }
+                refuseIfInUse(runDir);
                 deleteIfPresent(file);                     // stale: its process is gone
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
             }
         }
         throw new IllegalStateException(file + " was taken again while replacing a stale lock; try again");
+    }
+
+    /**
+     * Refuses a run folder another live process has locked, before this run reads its data, so a second
+     * {@code train} stops at once; {@link #take} decides when it is time to write.
+     */
+    static void refuseIfInUse(Path runDir) {
+        Path file = runDir.resolve(FILE);
+        Optional<ProcessHandle> owner = Files.isRegularFile(file) ? liveOwner(file) : Optional.empty();
+        if (owner.isPresent()) {
+            String started = owner.get().info().startInstant().map(CLOCK::format).orElse("at an unknown time");
+            throw new IllegalArgumentException(runDir + " is in use by training process " + owner.get().pid()
+                    + " (started " + started + "); wait for it or choose another --out");
+        }
     }
 
     /** "pid startMillis": what identifies a process even after its id is reused. */

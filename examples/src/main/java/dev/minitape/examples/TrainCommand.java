@@ -91,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         ClassWeightSpec weightSpec = loss.check();
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         Path runDir = resume != null ? resume : out;
+        RunLock.refuseIfInUse(runDir);
         if (resumed != null) readTheSameTextAs(resumed);
         Corpus corpus = readCorpus(resumed == null ? null : resumed.tokenizer());
         Tokenizer tok = corpus.tokenizer();

@@ -75,6 +75,7 @@ class RunLockTest {
                 "--sample-tokens", "0", "--out", run.toString()};
         Files.writeString(run.resolve(RunLock.FILE), lockOf(ProcessHandle.current()));
         CliErrorsTest.fails(2, run + " is in use by training process " + ProcessHandle.current().pid(), train);
+        assertEquals("", CliErrorsTest.cli(train).out(), "refused before reading the data");
 
         Files.writeString(run.resolve(RunLock.FILE), deadProcessLock());
         Outcome o = CliErrorsTest.cli(train);
