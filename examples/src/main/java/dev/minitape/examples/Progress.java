@@ -21,7 +21,7 @@ abstract class Progress implements TrainingListener, AutoCloseable {
         this.startedAt = millis.getAsLong();
     }
 
-    /** The form that suits where stderr goes: a bar in a terminal, plain lines elsewhere, nothing when quiet. */
+    /** The form that suits where the output goes: a bar in a terminal, plain lines elsewhere, nothing when quiet. */
     static Progress forThisRun(double floorPerToken, boolean quiet) {
         if (quiet) return new Progress(floorPerToken, System::currentTimeMillis) {
             @Override
@@ -71,7 +71,7 @@ abstract class Progress implements TrainingListener, AutoCloseable {
     /** "step 300/800  loss 1.2345  52,000 tok/s  0:12 left", the time left at the pace since the first step. */
     String status(int step, int total, double loss, double tokensPerSec) {
         long elapsed = now() - startedAt;
-        long left = step == firstStep ? 0 : elapsed * (total - step) / (step - firstStep) / 1000;
+        long left = elapsed * (total - step) / (step - firstStep) / 1000;
         return String.format(Locale.ROOT, "step %d/%d  loss %.4f  %,.0f tok/s  %d:%02d left", step, total, loss, tokensPerSec,
                 left / 60, left % 60);
     }

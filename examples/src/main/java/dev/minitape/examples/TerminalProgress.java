@@ -2,6 +2,7 @@ package dev.minitape.examples;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,7 +33,7 @@ final class TerminalProgress extends Progress {
     synchronized void showStep(int step, int total, double loss, double tokensPerSec) {
         if (!bar.isEmpty() && step < total && now() - drawnAt < REDRAW_MILLIS) return;
         int filled = (int) ((long) WIDTH * step / total);
-        String full = String.format("train %3d%% [%s%s] %s", 100L * step / total, "=".repeat(filled),
+        String full = String.format(Locale.ROOT, "train %3d%% [%s%s] %s", 100L * step / total, "=".repeat(filled),
                 " ".repeat(WIDTH - filled), status(step, total, loss, tokensPerSec));
         String drawn = full.substring(0, Math.min(full.length(), columns - 1));
         screen.print(ERASE_LINE + drawn);
