@@ -197,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
                 progress.close();
             }
             if (result.steps() < steps) {
-                System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
+                System.err.println("interrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
                         + "; continue with --resume " + runDir);
                 return result;
             }
