@@ -27,10 +27,11 @@ final class ChildJvm {
      * @param userOptions the JVM options the user gave (RuntimeMXBean's input arguments)
      * @param classPath the running JVM's class path
      * @param launcherPid this process, which the child watches
+     * @param stderrTerminal whether this process's stderr is a terminal (the child's is a pipe to this process)
      * @param args the command-line arguments for the CLI
      */
     static List<String> command(String javaHome, List<String> userOptions, String classPath, long launcherPid,
-                                List<String> args) {
+                                boolean stderrTerminal, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(javaHome, "bin", "java").toString());
         cmd.add("--add-modules=" + VECTOR_MODULE);
@@ -40,6 +41,7 @@ final class ChildJvm {
         }
         cmd.addAll(userOptions);
         cmd.add("-D" + LAUNCHER_PID + "=" + launcherPid);
+        cmd.add("-D" + Terminal.STDERR_TTY + "=" + stderrTerminal);
         cmd.add("-cp");
         cmd.add(classPath);
         cmd.add(Main.class.getName());

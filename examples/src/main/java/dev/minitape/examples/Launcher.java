@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * between the child and the user so that nothing they see changes:
  * <ul>
  *   <li>stdin and stdout are the child's own (sample's tokens stream as they come); stderr passes through
- *       {@link IncubatorWarningFilter}, which drops the JDK's one incubator warning line;</li>
+ *       {@link IncubatorWarningFilter}, which drops the JDK's one incubator warning line; the child is told
+ *       whether the launcher's stderr is a terminal ({@link Terminal}), since its own is a pipe;</li>
  *   <li>the exit code is the child's;</li>
  *   <li>a SIGINT or SIGTERM to the launcher reaches the child (Ctrl-C reaches both) and the launcher exits only
  *       when the child has, so a training run saves its checkpoint first;</li>
@@ -77,7 +78,8 @@ public final class Launcher {
     private static Process start(String[] args) throws IOException {
         List<String> userOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
         ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(System.getProperty("java.home"), userOptions,
-                System.getProperty("java.class.path"), ProcessHandle.current().pid(), Arrays.asList(args)));
+                System.getProperty("java.class.path"), ProcessHandle.current().pid(), Terminal.ownStderrIsTerminal(),
+                Arrays.asList(args)));
         // Their options are among the user's options already: the child would apply and announce them twice.
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParseResult;
  * option is refused. {@code --init-from DIR} checks the model-shape options against DIR's model the same way.
  */
 final class ResumeOptions {
-    private static final Set<String> THIS_PROCESS = Set.of("--resume", "--threads", "--kernels", "--sample-tokens", "--debug", "--eval-only");
+    private static final Set<String> THIS_PROCESS = Set.of("--resume", "--threads", "--kernels", "--sample-tokens", "--debug", "--eval-only", "--quiet");
     private static final List<String> CHANGEABLE = List.of("--steps", "--lr", "--min-lr", "--warmup", "--eval-every", "--checkpoint-every",
             "--patience");
 

@@ -24,6 +24,9 @@ import dev.minitape.lm.train.TrainConfig;
 import dev.minitape.lm.train.Trainer;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,6 +123,11 @@ final class TrainCommand implements Callable<Integer> {
     boolean evalOnly;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens to sample at the end (0: none).")
     int sampleTokens;
+    @Option(names = "--quiet", description = "Print only the results: the final figures, the run folder and the sample.")
+    boolean quiet;
+
+    /** The run's log lines (data, model, loss options): stdout, or nowhere with --quiet. */
+    private PrintStream log;
 
     /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
     private record Corpus(Tokenizer tokenizer, TokenArray tokens, TokenArray validation, double charsPerToken, String firstChar,
@@ -134,12 +142,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        log = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
         ClassWeightSpec weightSpec = loss.check();
         if (evalOnly && resume == null) throw new IllegalArgumentException("--eval-only needs --resume DIR: the run to evaluate");
         Checkpoint.Contents resumed = resume == null ? null : Checkpoint.load(resume, Checkpoint.LATEST);
         ResumeOptions resuming = resumed == null ? null : ResumeOptions.check(command.commandLine().getParseResult(), resumed, resume);
-        if (resuming != null && resuming.changes() != null) System.out.println(resuming.changes());
+        if (resuming != null && resuming.changes() != null) log.println(resuming.changes());
         Path runDir = resume != null ? resume : out;
+        RunLock.refuseIfInUse(runDir);
         if (resumed != null) readTheSameTextAs(resumed, runDir);
         Checkpoint.Contents init = initFrom == null ? null : initialModel();
         Checkpoint.Contents start = resumed != null ? resumed : init;    // the model and tokenizer to start from, if any
@@ -158,16 +168,16 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(runDir);
         if (!data.isEmpty()) new RunData(data, valData).save(runDir);
         double floorPerToken = corpus.floorPerChar() * corpus.charsPerToken();
-        Progress progress = new Progress(config.steps(), floorPerToken);
+        Progress progress = Progress.forThisRun(floorPerToken, quiet);
         String dataSource = data.isEmpty() ? null
                 : String.join(File.pathSeparator, data.stream().map(p -> p.toAbsolutePath().toString()).toList());
         Trainer trainer = new Trainer(lm, spec, tok, dataset, dataSource, config, runDir, floorPerToken, progress);
         if (resumed != null) trainer.restore(resumed);
-        System.out.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
+        log.printf(Locale.ROOT, "model: %s, %,d parameters; %,d training tokens, %,d validation tokens%n",
                 spec.kind().id(), lm.module().parameterCount(), dataset.trainTokens(), dataset.validationTokens());
-        LossReport.print(System.out, System.err, config.loss(),
+        LossReport.print(log, System.err, config.loss(),
                 String.format(Locale.ROOT, "from %,d training tokens", dataset.trainTokens()), tokenText);
-        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, runDir);
+        Trainer.Result result = trainUntilDoneOrStopped(trainer, progress, runDir, RunLock.take(runDir));
         if (result.interrupted()) return INTERRUPTED;
 
         // The figures and a sample
@@ -200,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
         ResumeOptions.checkModelShape(command.commandLine().getParseResult(), from);
         tokenizer = from.tokenizer() instanceof CharTokenizer ? "char" : "bpe";
         blockSize = from.spec().blockSize();
-        System.out.println("init: the weights, tokenizer and model shape of " + initFrom + "; a new run from step 0 with a fresh optimizer");
+        log.println("init: the weights, tokenizer and model shape of " + initFrom + "; a new run from step 0 with a fresh optimizer");
         return from;
     }
 
@@ -216,7 +226,7 @@ final class TrainCommand implements Callable<Integer> {
             if (valData != null) throw new IllegalArgumentException("--val-data needs --data: the built-in corpus has its own split");
             SyntheticCorpus corpus = SyntheticCorpus.standard();
             String source = corpus.generate(RunText.BUILT_IN_CHARS, new Rng(seed));
-            System.out.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
+            log.printf(Locale.ROOT, "data: the built-in synthetic corpus (%,d chars), entropy floor %.4f nats/char%n",
                     source.length(), corpus.entropyPerChar());
             Tokenizer tok = given != null ? given : tokenizer.equals("char") ? CharTokenizer.fit(source)
                     : ByteBpeTokenizer.train(source, vocabSize);
@@ -224,7 +234,7 @@ final class TrainCommand implements Callable<Integer> {
             return new Corpus(tok, tokens, null, source.length() / (double) tokens.size(), "\n", corpus.entropyPerChar());
         }
         TextSources sources = TextSources.of(data);
-        System.out.printf(Locale.ROOT, "data: %s (%,d files, %,d bytes)%n",
+        log.printf(Locale.ROOT, "data: %s (%,d files, %,d bytes)%n",
                 data.size() == 1 ? data.get(0) : data, sources.files().size(), sources.bytes());
         CorpusCache cache = new CorpusCache(CacheFolder.resolve(cacheDir), System.out::println);
         Tokenizer tok = given != null ? given : cache.fit(sources, tokenizer, vocabSize);
@@ -269,10 +279,11 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Trains to the last step (or until --patience ends the run), or until Ctrl-C (or SIGTERM): the shutdown hook asks the loop to save a
-     * checkpoint before its next step, then holds the JVM open until this thread has said where it saved
-     * (the JVM exits when the hook returns).
+     * checkpoint before its next step, then holds the JVM open until this thread has said where it saved and
+     * released the run folder's lock (the JVM exits when the hook returns).
      */
-    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, Path runDir) {
+    private static Trainer.Result trainUntilDoneOrStopped(Trainer trainer, Progress progress, Path runDir,
+                                                          RunLock lock) {
         CountDownLatch reported = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             trainer.stop();
@@ -291,11 +302,12 @@ final class TrainCommand implements Callable<Integer> {
                 progress.close();
             }
             if (result.interrupted()) {
-                System.err.println("\ninterrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
+                System.err.println("interrupted: saved step " + result.steps() + " into " + runDir.resolve(Checkpoint.LATEST)
                         + "; continue with --resume " + runDir);
                 return result;
             }
         } finally {
+            lock.close();
             reported.countDown();
         }
         try {

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class ChildJvmTest {
     static List<String> command(List<String> userOptions) {
-        return ChildJvm.command("/jdk", userOptions, "minitape.jar", 42, List.of("train", "--steps", "5"));
+        return ChildJvm.command("/jdk", userOptions, "minitape.jar", 42, true, List.of("train", "--steps", "5"));
     }
 
     @Test
     void theFastSettingsComeFirstThenTheUsersOptionsThenTheCli() {
         assertEquals(List.of("/jdk/bin/java", "--add-modules=jdk.incubator.vector", "-XX:+UseSerialGC", "-Xmn64m",
-                        "-Dkey=value", "-Dminitape.launcher.pid=42", "-cp", "minitape.jar", Main.class.getName(),
+                        "-Dkey=value", "-Dminitape.launcher.pid=42", "-Dminitape.stderr.tty=true", "-cp", "minitape.jar", Main.class.getName(),
                         "train", "--steps", "5"),
                 command(List.of("-Dkey=value")));
     }

@@ -63,10 +63,11 @@ class LauncherTest {
                 "--sample-tokens", "0", "--out", tmp.resolve(name).toString());
     }
 
-    /** The launcher's one child JVM (the CLI), once it has started. */
+    /** The launcher's one child JVM (the CLI), once it has started (not the brief {@code sh} of {@link Terminal}). */
     static ProcessHandle child(Process launcher) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            List<ProcessHandle> children = launcher.children().toList();
+            List<ProcessHandle> children = launcher.children()
+                    .filter(c -> c.info().command().map(command -> command.endsWith("java")).orElse(false)).toList();
             if (!children.isEmpty()) return children.get(0);
             Thread.sleep(50);
         }

@@ -9,6 +9,7 @@ import dev.minitape.nn.KvCache;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Generates tokens one at a time from a language model. A GPT keeps a key/value cache, so each new
@@ -24,18 +25,31 @@ public final class Sampler {
      */
     public static int[] generate(LanguageModel model, int[] prompt, int count, SamplingOptions options, Rng rng,
                                  IntConsumer onToken) {
+        return generateWhile(model, prompt, count, options, rng, id -> {
+            if (onToken != null) onToken.accept(id);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #generate}, but ends early once {@code keepGoing} answers false for a token (that token is kept);
+     * returns the tokens produced.
+     */
+    public static int[] generateWhile(LanguageModel model, int[] prompt, int count, SamplingOptions options, Rng rng,
+                                      IntPredicate keepGoing) {
         if (prompt.length == 0) throw new IllegalArgumentException("sample: the prompt must hold at least one token");
         boolean wasTraining = model.module().isTraining();
         model.module().eval();
         int[] context = Arrays.copyOf(prompt, prompt.length + count);
         int length = prompt.length;
         int[] out = new int[count];
+        int produced = 0;
         try (var off = Tape.noGrad()) {
             Gpt gpt = model instanceof Gpt g ? g : null;
             List<KvCache> caches = gpt == null ? null : gpt.newCaches();
             int cached = 0;                 // context[cacheStart .. cacheStart + cached) is in the caches
             int cacheStart = 0;
-            for (int i = 0; i < count; i++) {
+            for (boolean more = count > 0; more; ) {
                 float[] logits;
                 if (gpt != null) {
                     if (length - cacheStart > model.blockSize()) {
@@ -55,13 +69,13 @@ public final class Sampler {
                 }
                 int next = choose(logits, options, rng);
                 context[length++] = next;
-                out[i] = next;
-                if (onToken != null) onToken.accept(next);
+                out[produced++] = next;
+                more = keepGoing.test(next) && produced < count;
             }
         } finally {
             if (wasTraining) model.module().train();
         }
-        return out;
+        return Arrays.copyOf(out, produced);
     }
 
     private static float[] lastRow(Tensor logits) {

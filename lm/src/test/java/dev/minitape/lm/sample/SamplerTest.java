@@ -70,6 +70,15 @@ class SamplerTest {
     }
 
     @Test
+    void generationEndsWhenTheCallerSaysSo() {
+        SamplingOptions o = new SamplingOptions(1.0, 0, 1.0);
+        int[] all = Sampler.generate(gpt, new int[] {1}, 20, o, new Rng(4), null);
+        int[] seen = {0};
+        int[] first = Sampler.generateWhile(gpt, new int[] {1}, 20, o, new Rng(4), id -> ++seen[0] < 5);
+        assertArrayEquals(java.util.Arrays.copyOf(all, 5), first);
+    }
+
+    @Test
     void badOptionsAreExplained() {
         var e = assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1, 0, 1));
         assertTrue(e.getMessage().contains("temperature"), e.getMessage());
