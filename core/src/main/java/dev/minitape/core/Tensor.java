@@ -207,6 +207,12 @@ public class Tensor {
      * gradient into the leaves that require grad (a second call adds again, as in PyTorch).
      */
     public void backward() {
+        if (tape == null && Tape.isRecording()) {
+            // a tape is open, but ops record only when an input requires a gradient
+            throw new IllegalStateException("backward(): no op was recorded for this tensor although a Tape is open: "
+                    + "nothing it was computed from requires a gradient (or it was computed under Tape.noGrad()). Mark "
+                    + "the tensors you want gradients for with requiresGrad(true) before computing it");
+        }
         if (tape == null) {
             throw new IllegalStateException("backward(): this tensor was not recorded on a tape. Compute it inside "
                     + "try (Tape tape = Tape.start()) { ... } from tensors marked requiresGrad(true)");

@@ -87,7 +87,20 @@ class TapeTest {
             assertEquals(0, tape.size());
             assertFalse(y.requiresGrad());
             IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
-            assertTrue(e.getMessage().contains("not recorded on a tape"), e.getMessage());
+            assertTrue(e.getMessage().contains("computed under Tape.noGrad()"), e.getMessage());
+        }
+    }
+
+    @Test
+    void backwardFromInputsThatRequireNoGradientNamesTheMissingRequiresGrad() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 1, 2);                  // requiresGrad not set
+        try (Tape tape = Tape.start()) {
+            Tensor y = x.mul(x).sum();
+            assertEquals(0, tape.size());
+            IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+            assertTrue(e.getMessage().contains("nothing it was computed from requires a gradient"), e.getMessage());
+            assertTrue(e.getMessage().contains("requiresGrad(true)"), e.getMessage());
+            assertFalse(e.getMessage().contains("Compute it inside"), e.getMessage());
         }
     }
 

@@ -60,14 +60,14 @@ final class ExplainCommand implements Callable<Integer> {
         if (w.length != v) throw new IllegalArgumentException("--weights gives " + w.length + " weights for " + v + " classes");
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive finite number, got " + lr);
 
-        double[] p = softmax(z);
-        prediction(z, p, label);
-        loss(p, label);
+        double[] logp = logSoftmax(z), p = exp(logp);
+        prediction(z, p, logp, label);
+        loss(z, p, logp, label);
         gradient(z, p, label);
         step(z, label);
-        smoothing(z, p, label);
-        weights(z, p, label, w);
-        decomposition(p, label);
+        smoothing(z, logp, label);
+        weights(z, logp, label, w);
+        decomposition(logp, label);
         argmaxFlip(z.length, label, w);
         return 0;
     }
@@ -79,11 +79,12 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Softmax turns scores into probabilities; each word's surprise is −log p. */
-    private void prediction(float[] z, double[] p, String[] label) {
+    private void prediction(float[] z, double[] p, double[] logp, String[] label) {
         section("1. The prediction: p = softmax(z), p_i = e^(z_i) / Σ_j e^(z_j)");
         Table t = new Table("word", "logit z", "p", "−ln p (nats)", "−log₂ p (bits)");
         for (int i = 0; i < z.length; i++) {
-            t.row(label[i] + (i == target ? " (true)" : ""), (double) z[i], p[i], Info.information(p[i]), Info.information(p[i], Info.Unit.BITS));
+            // −ln p_i = lse − z_i: exact even where p_i rounds to 0
+            t.row(label[i] + (i == target ? " (true)" : ""), (double) z[i], p[i], 0.0 - logp[i], (0.0 - logp[i]) / Math.log(2));
         }
         t.print(out);
         out.printf(Locale.ROOT, "entropy of the prediction H(p) = −Σ p ln p = %.4f nats = %.4f bits%n",
@@ -92,13 +93,21 @@ final class ExplainCommand implements Callable<Integer> {
                 Info.entropy(new double[] {0.5, 0.5}, Info.Unit.BITS), Info.entropy(new double[] {1, 0}, Info.Unit.BITS));
     }
 
-    /** Cross-entropy against a one-hot target is the surprise of the true word. */
-    private void loss(double[] p, String[] label) {
+    /**
+     * Cross-entropy against a one-hot target is the surprise of the true word, computed as lse − z_y (what the
+     * fused loss computes): −ln of a rounded p would lose every digit once p underflows.
+     */
+    private void loss(float[] z, double[] p, double[] logp, String[] label) {
         section("2. The loss: cross-entropy with the one-hot target = −ln p(" + label[target] + ")");
-        double l = -Math.log(p[target]);
-        out.printf(Locale.ROOT, "loss = −ln %.4f = %.4f nats%n", p[target], l);
-        out.printf(Locale.ROOT, "were p(%s) 0.8 instead, the loss would be −ln 0.8 = %.4f: more confidence in the truth, less loss%n",
-                label[target], -Math.log(0.8));
+        double lse = z[target] - logp[target];
+        out.printf(Locale.ROOT, "loss = −ln p(%s) = ln Σ_j e^(z_j) − z_%s = %s − %s = %.4f nats   (p(%s) = %.4f)%n",
+                label[target], label[target], term(lse), term(z[target]), -logp[target], label[target], p[target]);
+        // a more confident prediction of the truth: halfway from p to 1 (0.8 when p is below it)
+        double better = p[target] < 0.8 ? 0.8 : (1 + p[target]) / 2;
+        if (better < 1) {
+            out.printf(Locale.ROOT, "were p(%s) %s instead, the loss would be −ln %s = %.4f: more confidence in the truth, less loss%n",
+                    label[target], digits4(better), digits4(better), -Math.log(better));
+        }
     }
 
     /** The same gradient three ways. */
@@ -141,18 +150,19 @@ final class ExplainCommand implements Callable<Integer> {
     /** One gradient-descent step lowers the loss. */
     private void step(float[] z, String[] label) {
         section(String.format(Locale.ROOT, "4. One gradient-descent step: z ← z − %.3g·(p − onehot)", lr));
-        double[] p = softmax(z);
+        double[] logp = logSoftmax(z), p = exp(logp);
         float[] next = new float[z.length];
         for (int i = 0; i < z.length; i++) next[i] = (float) (z[i] - lr * (p[i] - (i == target ? 1 : 0)));
-        double[] q = softmax(next);
+        double[] logq = logSoftmax(next), q = exp(logq);
         Table t = new Table("word", "z before", "z after", "p before", "p after");
         for (int i = 0; i < z.length; i++) t.row(label[i], (double) z[i], (double) next[i], p[i], q[i]);
         t.print(out);
-        out.printf(Locale.ROOT, "loss %.4f → %.4f%n", -Math.log(p[target]), -Math.log(q[target]));
+        out.printf(Locale.ROOT, "loss %.4f → %.4f%n", -logp[target], -logq[target]);
     }
 
     /** Label smoothing: a softer target, a gradient that stops pushing at the smoothed distribution. */
-    private void smoothing(float[] z, double[] p, String[] label) {
+    private void smoothing(float[] z, double[] logp, String[] label) {
+        double[] p = exp(logp);
         int v = z.length;
         double eps = smoothing;
         section(String.format(Locale.ROOT, "5. Label smoothing ε = %.3g: target q = (1 − ε)·onehot + ε/V", eps));
@@ -163,19 +173,21 @@ final class ExplainCommand implements Callable<Integer> {
         Table t = new Table("word", "q (smoothed target)", "p", "gradient (tape)", "p − q");
         for (int i = 0; i < v; i++) t.row(label[i], q[i], p[i], (double) lg[1][i], p[i] - q[i]);
         t.print(out);
-        out.printf(Locale.ROOT, "loss = −Σ q ln p = %.4f nats (the tape: %.4f)%n", Info.crossEntropy(q, p), lg[0][0]);
+        out.printf(Locale.ROOT, "loss = −Σ q ln p = %.4f nats (the tape: %.4f)%n", crossEntropy(q, logp), lg[0][0]);
         out.printf(Locale.ROOT, "the gradient is zero, and the loss smallest, at p = q: the minimum is H(q) = %.4f nats%n", Info.entropy(q));
     }
 
     /** Class weights scale a position's loss and gradient by w_y, and the mean divides by Σ w_y. */
-    private void weights(float[] z, double[] p, String[] label, float[] w) {
+    private void weights(float[] z, double[] logp, String[] label, float[] w) {
+        double[] p = exp(logp);
         section("6. Class weights: loss_n = w_y·(−ln p_y); the mean divides by Σ_n w_(y_n)");
         CrossEntropy weighted = CrossEntropy.builder().classWeights(w).reduction(Reduction.SUM).build();
         float[][] lg = lossAndGrad(weighted, z);
-        out.printf(Locale.ROOT, "the weight of %s is %.4g: loss %.4f = %.4g × %.4f, and every gradient entry is scaled by it:%n",
-                label[target], w[target], lg[0][0], w[target], -Math.log(p[target]));
-        Table t = new Table("word", "weight", "gradient (tape)", "w_y·(p − onehot)");
-        for (int i = 0; i < z.length; i++) t.row(label[i], (double) w[i], (double) lg[1][i], w[target] * (p[i] - (i == target ? 1 : 0)));
+        out.printf(Locale.ROOT, "one position, reduction SUM: the weight of %s is %s, so loss %.4f = %s × %.4f, and every entry "
+                + "of the gradient is scaled by that one w_y (not by each class's own weight):%n",
+                label[target], digits4(w[target]), lg[0][0], digits4(w[target]), -logp[target]);
+        Table t = new Table("word", "gradient (tape)", "w_y·(p − onehot)");
+        for (int i = 0; i < z.length; i++) t.row(label[i], (double) lg[1][i], w[target] * (p[i] - (i == target ? 1 : 0)));
         t.print(out);
         // A batch of two positions: the true word, and the next class. The weighted mean divides by Σ w_y.
         int other = (target + 1) % z.length;
@@ -183,19 +195,20 @@ final class ExplainCommand implements Callable<Integer> {
         System.arraycopy(z, 0, two, 0, z.length);
         System.arraycopy(z, 0, two, z.length, z.length);
         float mean = CrossEntropy.builder().classWeights(w).build().apply(Tensor.of(two, 2, z.length), new int[] {target, other}).item();
-        double num = w[target] * -Math.log(p[target]) + w[other] * -Math.log(p[other]);
+        double num = w[target] * -logp[target] + w[other] * -logp[other];
         out.printf(Locale.ROOT, "a batch of two positions, targets %s and %s: mean = (%.4f + %.4f) / (%.4g + %.4g) = %.4f (minitape: %.4f)%n",
-                label[target], label[other], w[target] * -Math.log(p[target]), w[other] * -Math.log(p[other]), w[target], w[other],
+                label[target], label[other], w[target] * -logp[target], w[other] * -logp[other], w[target], w[other],
                 num / (w[target] + w[other]), mean);
     }
 
     /** H(q, p) = H(q) + D(q‖p) on the smoothed target q and the prediction p. */
-    private void decomposition(double[] p, String[] label) {
+    private void decomposition(double[] logp, String[] label) {
+        double[] p = exp(logp);
         int v = p.length;
         double[] q = new double[v];
         for (int i = 0; i < v; i++) q[i] = (1 - smoothing) * (i == target ? 1 : 0) + smoothing / v;
         section("7. Cross-entropy = entropy + KL divergence: H(q, p) = H(q) + D(q‖p)");
-        double h = Info.entropy(q), d = Info.kl(q, p), hqp = Info.crossEntropy(q, p);
+        double h = Info.entropy(q), hqp = crossEntropy(q, logp), d = hqp - h;     // D(q‖p) = H(q, p) − H(q)
         out.printf(Locale.ROOT, "with q the smoothed target and p the prediction: %.4f = %.4f + %.4f nats%n", hqp, h, d);
         out.println("H(q) is what no model can remove; training can only shrink D(q‖p), which is 0 exactly when p = q.");
         out.printf(Locale.ROOT, "and H(p, q) = %.4f ≠ H(q, p): cross-entropy is not symmetric.%n", Info.crossEntropy(p, q));
@@ -263,13 +276,34 @@ final class ExplainCommand implements Callable<Integer> {
         return new float[][] {{loss}, logits.grad().toArray()};
     }
 
-    private static double[] softmax(float[] z) {
+    /** ln p_i = z_i − lse, lse = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    private static double[] logSoftmax(float[] z) {
         double max = Double.NEGATIVE_INFINITY, sum = 0;
         for (float x : z) max = Math.max(max, x);
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) sum += p[i] = Math.exp(z[i] - max);
-        for (int i = 0; i < z.length; i++) p[i] /= sum;
-        return p;
+        for (float x : z) sum += Math.exp(x - max);
+        double lse = max + Math.log(sum);
+        double[] logp = new double[z.length];
+        for (int i = 0; i < z.length; i++) logp[i] = z[i] - lse;
+        return logp;
+    }
+
+    /** H(q, p) = −Σ q_i·ln p_i from ln p, so a p that rounds to 0 still gives its finite term. */
+    private static double crossEntropy(double[] q, double[] logp) {
+        double h = 0;
+        for (int i = 0; i < q.length; i++) if (q[i] > 0) h -= q[i] * logp[i];
+        return h;
+    }
+
+    private static double[] exp(double[] x) {
+        double[] e = new double[x.length];
+        for (int i = 0; i < x.length; i++) e[i] = Math.exp(x[i]);
+        return e;
+    }
+
+    /** x to 4 decimals as a term of a difference: a rounding's −0.0000 shows as 0.0000, a negative in parentheses. */
+    private static String term(double x) {
+        String s = String.format(Locale.ROOT, "%.4f", x);
+        return s.equals("-0.0000") ? "0.0000" : x < 0 ? "(" + s + ")" : s;
     }
 
     /** x to 4 significant digits without trailing zeros: 28, 0.1, 1.667. */

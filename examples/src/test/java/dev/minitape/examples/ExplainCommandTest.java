@@ -31,7 +31,7 @@ class ExplainCommandTest {
     @Test
     void theCatExampleNumberByNumber() {
         String out = explain();
-        assertTrue(out.contains("loss = −ln 0.5000 = 0.6931 nats"), out);
+        assertTrue(out.contains("loss = −ln p(cat) = ln Σ_j e^(z_j) − z_cat = 0.0000 − (-0.6931) = 0.6931 nats   (p(cat) = 0.5000)"), out);
         assertTrue(out.contains("−ln 0.8 = 0.2231"), out);
         assertTrue(out.contains("a fair coin has 1.0000 bit; a certain event 0.0000"), out);
         // the gradient three ways: tape, p − onehot, finite differences
@@ -63,12 +63,44 @@ class ExplainCommandTest {
     }
 
     @Test
+    void logitsTheGuideCallsStableAreExplainedExactly() {
+        // p(cat) underflows to 0 in doubles at these sizes; the loss is lse − z_y all the same
+        String out = explain("--logits", "1000,0,-1000", "--target", "1");
+        assertTrue(out.contains("= 1000.0000 − 0.0000 = 1000.0000 nats"), out);
+        assertTrue(hasRow(out, "ball", "-1000.0000", "0.0000", "2000.0000", "2885.3901"), out);
+        assertTrue(out.contains("loss = −Σ q ln p = 1000.0000 nats (the tape: 1000.0000)"), out);
+        assertTrue(out.contains("1000.0000 = 0.2911 + 999.7089 nats"), out);
+        assertTrue(!out.contains("Infinity") && !out.contains("NaN"), out);
+        // 740 was the last size the old display survived, and it printed 739.9974 there
+        String at740 = explain("--logits=740,0", "--target", "1");
+        assertTrue(at740.contains("= 740.0000 − 0.0000 = 740.0000 nats"), at740);
+        assertTrue(at740.contains("= 370.0000 (minitape: 370.0000)"), at740);
+        assertTrue(explain("--logits=1e4,-1e4,0").contains("= 10000.0000 − (-10000.0000) = 20000.0000 nats"));
+    }
+
+    @Test
+    void theMoreConfidentExampleIsMoreConfidentThanThePrediction() {
+        // p(dog) = e^5 / (e^5 + 2) = 0.9867: the example takes p halfway to 1, 0.9934, not 0.8
+        String out = explain("--logits", "5,0,0", "--target", "0");
+        assertTrue(out.contains("were p(dog) 0.9934 instead, the loss would be −ln 0.9934 = 0.0067"), out);
+        assertTrue(!out.contains("−ln 0.8 ="), out);
+    }
+
+    @Test
+    void classWeightsSayTheReductionAndScaleByTheTargetsWeight() {
+        String out = explain();
+        assertTrue(out.contains("one position, reduction SUM: the weight of cat is 2, so loss 1.3863 = 2 × 0.6931"), out);
+        assertTrue(out.contains("scaled by that one w_y (not by each class's own weight)"), out);
+        assertTrue(hasRow(out, "dog", "0.4000", "0.4000"), out);
+    }
+
+    @Test
     void usersCanBringTheirOwnNumbers() {
         String out = explain("--logits", "2.0,1.0,0.1", "--target", "0", "--label-smoothing", "0.2", "--weights", "1,1,3",
                 "--names", "a,b,c");
         // softmax(2, 1, 0.1) = (0.6590, 0.2424, 0.0986)
         assertTrue(hasRow(out, "a (true)", "2.0000", "0.6590", "0.4170", "0.6016"), out);
-        assertTrue(out.contains("loss = −ln 0.6590 = 0.4170 nats"), out);
+        assertTrue(out.contains("= 2.4170 − 2.0000 = 0.4170 nats   (p(a) = 0.6590)"), out);
     }
 
     @Test
