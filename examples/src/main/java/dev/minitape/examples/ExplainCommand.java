@@ -69,10 +69,18 @@ final class ExplainCommand implements Callable<Integer> {
         weights(z, logp, label, w);
         decomposition(logp, label);
         argmaxFlip(z.length, label, w);
+        ExplainDeeper deeper = new ExplainDeeper(out, label, target);
+        deeper.jacobian(z, p);
+        deeper.logSumExp(z);
+        deeper.squaredError(v);
         return 0;
     }
 
     private void section(String title) {
+        section(out, title);
+    }
+
+    static void section(PrintStream out, String title) {
         out.println();
         out.println(title);
         out.println("=".repeat(title.length()));

@@ -70,7 +70,8 @@ class ExplainCommandTest {
         assertTrue(hasRow(out, "ball", "-1000.0000", "0.0000", "2000.0000", "2885.3901"), out);
         assertTrue(out.contains("loss = −Σ q ln p = 1000.0000 nats (the tape: 1000.0000)"), out);
         assertTrue(out.contains("1000.0000 = 0.2911 + 999.7089 nats"), out);
-        assertTrue(!out.contains("Infinity") && !out.contains("NaN"), out);
+        String beforeTheOverflowDemo = out.substring(0, out.indexOf("10. Log-sum-exp"));   // §10 shows Infinity on purpose
+        assertTrue(!beforeTheOverflowDemo.contains("Infinity") && !beforeTheOverflowDemo.contains("NaN"), out);
         // 740 was the last size the old display survived, and it printed 739.9974 there
         String at740 = explain("--logits=740,0", "--target", "1");
         assertTrue(at740.contains("= 740.0000 − 0.0000 = 740.0000 nats"), at740);
@@ -92,6 +93,40 @@ class ExplainCommandTest {
         assertTrue(out.contains("one position, reduction SUM: the weight of cat is 2, so loss 1.3863 = 2 × 0.6931"), out);
         assertTrue(out.contains("scaled by that one w_y (not by each class's own weight)"), out);
         assertTrue(hasRow(out, "dog", "0.4000", "0.4000"), out);
+    }
+
+    @Test
+    void theJacobianSectionIsDiagPMinusPPTransposeAndTheTapesJacobian() {
+        // p = (0.2, 0.5, 0.3): J_ii = p_i − p_i², J_ij = −p_i·p_j
+        String out = explain();
+        assertTrue(hasRow(out, "dog", "0.1600", "-0.1000", "-0.0600"), out);
+        assertTrue(hasRow(out, "cat", "-0.1000", "0.2500", "-0.1500"), out);
+        assertTrue(hasRow(out, "ball", "-0.0600", "-0.1500", "0.2100"), out);
+        assertTrue(out.contains("the tape's Jacobian (backward from each p_i): largest |difference| below 1e-6"), out);
+    }
+
+    @Test
+    void naiveExponentialsOverflowWhereSubtractingTheMaxDoesNot() {
+        String out = explain();
+        assertTrue(hasRow(out, "cat", "999.3069", "Infinity", "NaN", "1.0000", "0.5000"), out);
+        assertTrue(hasRow(out, "dog", "998.3906", "Infinity", "NaN", "0.4000", "0.2000"), out);
+    }
+
+    @Test
+    void squaredErrorsGradientVanishesAndEqualsFiniteDifferences() {
+        String out = explain();
+        // each row: p, cross-entropy's p − 1, the squared error's gradient and its finite difference (equal to 5 digits)
+        var rows = Pattern.compile("(?m)^\\s+([0-9.]+)\\s+(-[0-9.]+)\\s+(-[0-9.]+e-[0-9]+)\\s+(-[0-9.]+e-[0-9]+)$").matcher(out);
+        int n = 0;
+        double last = Double.NaN;
+        while (rows.find()) {
+            n++;
+            assertEquals(rows.group(3), rows.group(4), rows.group());
+            assertEquals(Double.parseDouble(rows.group(1)) - 1, Double.parseDouble(rows.group(2)), 1e-4, rows.group());
+            last = Double.parseDouble(rows.group(3));
+        }
+        assertEquals(5, n, out);
+        assertTrue(Math.abs(last) < 0.01, "at p = 0.001 squared error's gradient is near 0: " + last);
     }
 
     @Test
