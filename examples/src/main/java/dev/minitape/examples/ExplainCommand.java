@@ -92,7 +92,7 @@ final class ExplainCommand implements Callable<Integer> {
         Table t = new Table("word", "logit z", "p", "−ln p (nats)", "−log₂ p (bits)");
         for (int i = 0; i < z.length; i++) {
             // −ln p_i = lse − z_i: exact even where p_i rounds to 0
-            t.row(label[i] + (i == target ? " (true)" : ""), (double) z[i], p[i], 0.0 - logp[i], (0.0 - logp[i]) / Math.log(2));
+            t.row(label[i] + (i == target ? " (true)" : ""), (double) z[i], probability(logp[i]), 0.0 - logp[i], (0.0 - logp[i]) / Math.log(2));
         }
         t.print(out);
         out.printf(Locale.ROOT, "entropy of the prediction H(p) = −Σ p ln p = %.4f nats = %.4f bits%n",
@@ -108,8 +108,8 @@ final class ExplainCommand implements Callable<Integer> {
     private void loss(float[] z, double[] p, double[] logp, String[] label) {
         section("2. The loss: cross-entropy with the one-hot target = −ln p(" + label[target] + ")");
         double lse = z[target] - logp[target];
-        out.printf(Locale.ROOT, "loss = −ln p(%s) = ln Σ_j e^(z_j) − z_%s = %s − %s = %.4f nats   (p(%s) = %.4f)%n",
-                label[target], label[target], term(lse), term(z[target]), -logp[target], label[target], p[target]);
+        out.printf(Locale.ROOT, "loss = −ln p(%s) = ln Σ_j e^(z_j) − z_%s = %s − %s = %.4f nats   (p(%s) = %s)%n",
+                label[target], label[target], term(lse), term(z[target]), -logp[target], label[target], probability(logp[target]));
         // a more confident prediction of the truth: halfway from p to 1 (0.8 when p is below it)
         double better = p[target] < 0.8 ? 0.8 : (1 + p[target]) / 2;
         if (better < 1) {
@@ -306,6 +306,21 @@ final class ExplainCommand implements Callable<Integer> {
         double[] e = new double[x.length];
         for (int i = 0; i < x.length; i++) e[i] = Math.exp(x[i]);
         return e;
+    }
+
+    /**
+     * p = e^(ln p) to 4 decimals, or below 0.0001 in scientific notation from ln p itself, so a probability
+     * a double cannot hold (e^−1000 = 5.076e-435) still shows: p = m·10^k with k = ⌊ln p / ln 10⌋.
+     */
+    static String probability(double logp) {
+        if (logp >= Math.log(1e-4)) return String.format(Locale.ROOT, "%.4f", Math.exp(logp));
+        double log10 = logp / Math.log(10);
+        double k = Math.floor(log10), m = Math.pow(10, log10 - k);
+        if (m >= 9.9995) {                                            // rounds up to 10.000: carry into the exponent
+            m /= 10;
+            k += 1;
+        }
+        return String.format(Locale.ROOT, "%.3fe%d", m, (long) k);
     }
 
     /** x to 4 decimals as a term of a difference: a rounding's −0.0000 shows as 0.0000, a negative in parentheses. */

@@ -67,7 +67,9 @@ class ExplainCommandTest {
         // p(cat) underflows to 0 in doubles at these sizes; the loss is lse − z_y all the same
         String out = explain("--logits", "1000,0,-1000", "--target", "1");
         assertTrue(out.contains("= 1000.0000 − 0.0000 = 1000.0000 nats"), out);
-        assertTrue(hasRow(out, "ball", "-1000.0000", "0.0000", "2000.0000", "2885.3901"), out);
+        // e^−2000 = 10^−868.589 = 2.577e-869, beyond any double: shown from ln p
+        assertTrue(hasRow(out, "ball", "-1000.0000", "2.577e-869", "2000.0000", "2885.3901"), out);
+        assertTrue(out.contains("(p(cat) = 5.076e-435)"), out);
         assertTrue(out.contains("loss = −Σ q ln p = 1000.0000 nats (the tape: 1000.0000)"), out);
         assertTrue(out.contains("1000.0000 = 0.2911 + 999.7089 nats"), out);
         String beforeTheOverflowDemo = out.substring(0, out.indexOf("10. Log-sum-exp"));   // §10 shows Infinity on purpose
