@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     int steps;
     @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate, reached after the warmup.") double lr;
     @Option(names = "--min-lr", defaultValue = "3e-4", description = "Learning rate at the last step, after the cosine decay.") double minLr;
-    @Option(names = "--warmup", description = "Steps of linear learning-rate warmup (default: min(100, steps/10)).")
+    @Option(names = "--warmup", description = "Steps of linear learning-rate warmup (default: min(100, steps/8): 100 for the default 800 steps, and a valid schedule for any --steps).")
     Integer warmup;
     @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW's decoupled weight decay, scaled by the lr (matrices only).")
     double weightDecay;
@@ -272,9 +272,9 @@ final class TrainCommand implements Callable<Integer> {
                 .seed(seed).gradAccum(gradAccum).patience(patience).build();
     }
 
-    /** --warmup, else a tenth of the run up to 100 steps: every --steps from 1 up has a valid schedule. */
+    /** --warmup, else an eighth of the run up to 100 steps (100 for the default 800): every --steps from 1 up has a valid schedule. */
     private int warmupSteps() {
-        return warmup != null ? warmup : Math.min(100, steps / 10);
+        return warmup != null ? warmup : Math.min(100, steps / 8);
     }
 
     /**

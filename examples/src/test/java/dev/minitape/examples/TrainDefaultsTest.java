@@ -16,7 +16,7 @@ class TrainDefaultsTest {
     Path tmp;
 
     @ParameterizedTest(name = "train --steps {0}: warmup {1}")
-    @CsvSource({"30, 3", "1, 0"})
+    @CsvSource({"30, 3", "16, 2", "1, 0"})      // min(100, steps/8)
     void anyNumberOfStepsTrainsWithItsOwnWarmup(int steps, int warmup) throws IOException {
         Path out = tmp.resolve("run");
         CliErrorsTest.Outcome o = CliErrorsTest.cli("train", "--steps", Integer.toString(steps), "--out", out.toString());
