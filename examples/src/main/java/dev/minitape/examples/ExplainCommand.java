@@ -6,6 +6,7 @@ import dev.minitape.core.Info;
 import dev.minitape.core.Reduction;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
+import dev.minitape.lm.train.ArgmaxFlip;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -234,7 +235,7 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("with ε = 0 the target gets all the mass, whatever the weights: no flip. Try --label-smoothing 0.1.");
             return;
         }
-        double threshold = 1 + v * (1 - eps) / eps;
+        double threshold = ArgmaxFlip.threshold(v, eps);
         out.printf(Locale.ROOT, "the weighted smoothed target a_c = w_c·((1 − ε)·[c = %s] + ε/V); the loss is smallest at p = a / Σ a,%n",
                 label[target]);
         out.printf(Locale.ROOT, "so a class c beats the target there when w_c / w_%s > 1 + V·(1 − ε)/ε = %s (ε = %s, V = %d)%n",
@@ -284,11 +285,17 @@ final class ExplainCommand implements Callable<Integer> {
         return new float[][] {{loss}, logits.grad().toArray()};
     }
 
-    /** ln p_i = z_i − lse, lse = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
     private static double[] logSoftmax(float[] z) {
+        double[] wide = new double[z.length];
+        for (int i = 0; i < z.length; i++) wide[i] = z[i];
+        return logSoftmax(wide);
+    }
+
+    /** ln p_i = z_i − lse, lse = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    static double[] logSoftmax(double[] z) {
         double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float x : z) max = Math.max(max, x);
-        for (float x : z) sum += Math.exp(x - max);
+        for (double x : z) max = Math.max(max, x);
+        for (double x : z) sum += Math.exp(x - max);
         double lse = max + Math.log(sum);
         double[] logp = new double[z.length];
         for (int i = 0; i < z.length; i++) logp[i] = z[i] - lse;
@@ -302,7 +309,7 @@ final class ExplainCommand implements Callable<Integer> {
         return h;
     }
 
-    private static double[] exp(double[] x) {
+    static double[] exp(double[] x) {
         double[] e = new double[x.length];
         for (int i = 0; i < x.length; i++) e[i] = Math.exp(x[i]);
         return e;

@@ -117,12 +117,7 @@ final class ExplainDeeper {
     }
 
     private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (double x : z) max = Math.max(max, x);
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) sum += p[i] = Math.exp(z[i] - max);
-        for (int i = 0; i < z.length; i++) p[i] /= sum;
-        return p;
+        return ExplainCommand.exp(ExplainCommand.logSoftmax(z));
     }
 
     private double squaredError(double[] z) {

@@ -17,6 +17,11 @@ import java.util.Optional;
  */
 public record ArgmaxFlip(int heavy, int light, double ratio, double threshold) {
 
+    /** 1 + V·(1 − ε)/ε: the weight ratio w_c / w_y above which class c outweighs the target y at the minimum. */
+    public static double threshold(int classes, double epsilon) {
+        return 1 + classes * (1 - epsilon) / epsilon;
+    }
+
     /** The pair whose argmax can flip for these weights and ε, or empty when none can (always for ε = 0). */
     public static Optional<ArgmaxFlip> risk(float[] weights, double epsilon) {
         if (!(epsilon > 0)) return Optional.empty();
@@ -26,7 +31,7 @@ public record ArgmaxFlip(int heavy, int light, double ratio, double threshold) {
             if (weights[c] < weights[light]) light = c;
         }
         double ratio = (double) weights[heavy] / weights[light];
-        double threshold = 1 + weights.length * (1 - epsilon) / epsilon;
+        double threshold = threshold(weights.length, epsilon);
         return ratio > threshold ? Optional.of(new ArgmaxFlip(heavy, light, ratio, threshold)) : Optional.empty();
     }
 }
