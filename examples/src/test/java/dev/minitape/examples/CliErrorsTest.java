@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input through the CLI's entry point: one line on stderr naming the input, a non-zero exit, no stack trace. */
 class CliErrorsTest {
@@ -90,30 +92,44 @@ class CliErrorsTest {
         assertEquals(0, o.code, o.err);
     }
 
-    @Test
-    void malformedOrOutOfRangeOptions() {
-        fails(2, "Unknown option: '--bogus'", "train", "--bogus");
-        fails(2, "--steps", "train", "--steps", "many");
-        fails(2, "--batch-size must be positive, got 0", "train", "--batch-size", "0");
-        fails(2, "number of layers must be positive, got -1", "train", "--n-layer", "-1");
-        fails(2, "not divisible by the number of heads 3", "train", "--n-embd", "64", "--n-head", "3");
-        fails(2, "at least 256", "train", "--tokenizer", "bpe", "--vocab-size", "100");
-        fails(2, "--lr must be a positive finite number", "train", "--lr", "0");
-        fails(2, "--lr must be a positive finite number", "train", "--lr", "NaN");
-        fails(2, "--lr must be a positive finite number", "train", "--lr", "Infinity");
-        fails(2, "--tokenizer must be char or bpe", "train", "--tokenizer", "words");
+    /** Each row: what the one error line must mention | the command line, split at spaces. Exit code 2. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            Unknown option: '--bogus'                                        | train --bogus
+            --steps                                                          | train --steps many
+            --batch-size must be positive, got 0                             | train --batch-size 0
+            number of layers must be positive, got -1                        | train --n-layer -1
+            not divisible by the number of heads 3                           | train --n-embd 64 --n-head 3
+            at least 256                                                     | train --tokenizer bpe --vocab-size 100
+            --lr must be a positive finite number                            | train --lr 0
+            --lr must be a positive finite number                            | train --lr NaN
+            --lr must be a positive finite number                            | train --lr Infinity
+            --tokenizer must be char or bpe                                  | train --tokenizer words
+            --steps must be positive, got 0                                  | train --steps 0
+            --min-lr must be between 0 and --lr (0.003), got 0.01            | train --min-lr 0.01
+            --warmup must be at least 0 and less than --steps (800), got 900 | train --warmup 900
+            --label-smoothing must be in [0, 1), got 2.0                     | train --label-smoothing 2
+            --model must be bigram, mlp or gpt, got 'rnn'                    | train --model rnn
+            --grad-accum must be positive, got 0                             | train --grad-accum 0
+            --patience must be >= 0 (0: never stop early), got -1            | train --patience -1
+            --d-model 30 must be positive and divisible by --n-head 4        | copy --d-model 30
+            --batch-size must be at least 1, got 0                           | copy --batch-size 0
+            --eval-every must be at least 1, got -2                          | copy --eval-every -2
+            --beam must be at least 1, got 0                                 | copy --beam 0
+            --task must be copy, reverse or sort                             | copy --task rotate
+            --positions must be learned or sinusoidal                        | copy --positions rotary
+            divisible by --n-head 3                                          | copy --n-head 3
+            --min-len <= --max-len, got 5 and 2                              | copy --min-len 5 --max-len 2
+            --generalize-to must be more than --max-len 10                   | copy --generalize-to 8
+            # one symbol: a single sequence of each length, none of which may be held out
+            use a larger --vocab or --max-len                                | copy --vocab 1
+            """)
+    void malformedOrOutOfRangeOptionsAreNamed(String mustMention, String commandLine) {
+        fails(2, mustMention, commandLine.split(" "));
     }
 
     @Test
-    void theLibrarysFieldNamesReachTheUserAsFlags() {
-        fails(2, "--steps must be positive, got 0", "train", "--steps", "0");
-        fails(2, "--min-lr must be between 0 and --lr (0.003), got 0.01", "train", "--min-lr", "0.01");
-        fails(2, "--warmup must be at least 0 and less than --steps (800), got 900", "train", "--warmup", "900");
-        fails(2, "--label-smoothing must be in [0, 1), got 2.0", "train", "--label-smoothing", "2");
-        fails(2, "--model must be bigram, mlp or gpt, got 'rnn'", "train", "--model", "rnn");
-        fails(2, "--grad-accum must be positive, got 0", "train", "--grad-accum", "0");
-        fails(2, "--patience must be >= 0 (0: never stop early), got -1", "train", "--patience", "-1");
-        fails(2, "--d-model 30 must be positive and divisible by --n-head 4", "copy", "--d-model", "30");
+    void libraryFieldNamesNeverReachTheUser() {
         assertFalse(cli("train", "--steps", "0").err.contains("TrainConfig"), "no library field names in CLI errors");
     }
 
@@ -125,17 +141,7 @@ class CliErrorsTest {
     }
 
     @Test
-    void copyOptionsOutOfRangeAreNamed() throws IOException {
-        fails(2, "--batch-size must be at least 1, got 0", "copy", "--batch-size", "0");
-        fails(2, "--eval-every must be at least 1, got -2", "copy", "--eval-every", "-2");
-        fails(2, "--beam must be at least 1, got 0", "copy", "--beam", "0");
-        fails(2, "--task must be copy, reverse or sort", "copy", "--task", "rotate");
-        fails(2, "--positions must be learned or sinusoidal", "copy", "--positions", "rotary");
-        fails(2, "divisible by --n-head 3", "copy", "--n-head", "3");
-        fails(2, "--min-len <= --max-len, got 5 and 2", "copy", "--min-len", "5", "--max-len", "2");
-        fails(2, "--generalize-to must be more than --max-len 10", "copy", "--generalize-to", "8");
-        // one symbol: a single sequence of each length, none of which may be held out
-        fails(2, "use a larger --vocab or --max-len", "copy", "--vocab", "1");
+    void copyOutThatIsAFileIsNamed() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
         fails(1, "not-a-folder exists and is not a folder", "copy", "--out", file.toString());
     }

@@ -19,6 +19,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** --label-smoothing, --z-loss, --reduction and --class-weights on train and copy, end to end. */
 class LossFlagsTest {
@@ -100,15 +102,18 @@ class LossFlagsTest {
         assertTrue(o.out().contains("class weights: file:" + file + ", range 0.5–2; most up-weighted 't' 2, "), o.out());
     }
 
-    @Test
-    void badValuesNameTheirFlag() {
-        fails(2, "--label-smoothing must be in [0, 1), got -0.1", "train", "--label-smoothing", "-0.1");
-        fails(2, "--label-smoothing must be in [0, 1), got 1.0", "copy", "--label-smoothing", "1");
-        fails(2, "--z-loss must be a finite number >= 0, got -1.0", "train", "--z-loss", "-1");
-        fails(2, "--reduction must be token or sequence, got 'tokens'", "copy", "--reduction", "tokens");
-        String usage = "--class-weights must be none, balanced, effective:BETA or a FILE of weights, got ";
-        fails(2, usage + "'effective:1' (BETA must be in [0, 1))", "train", "--class-weights", "effective:1");
-        fails(2, usage + "'balance' (no such file)", "copy", "--class-weights", "balance");
+    /** Each row: what the one error line must mention | the command line, split at spaces. Exit code 2. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            --label-smoothing must be in [0, 1), got -0.1                                                                           | train --label-smoothing -0.1
+            --label-smoothing must be in [0, 1), got 1.0                                                                            | copy --label-smoothing 1
+            --z-loss must be a finite number >= 0, got -1.0                                                                         | train --z-loss -1
+            --reduction must be token or sequence, got 'tokens'                                                                     | copy --reduction tokens
+            --class-weights must be none, balanced, effective:BETA or a FILE of weights, got 'effective:1' (BETA must be in [0, 1)) | train --class-weights effective:1
+            --class-weights must be none, balanced, effective:BETA or a FILE of weights, got 'balance' (no such file)               | copy --class-weights balance
+            """)
+    void badValuesNameTheirFlag(String mustMention, String commandLine) {
+        fails(2, mustMention, commandLine.split(" "));
     }
 
     @Test
