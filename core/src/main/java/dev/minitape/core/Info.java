@@ -49,9 +49,7 @@ public final class Info {
 
     public static double entropy(double[] p, Unit unit) {
         check("entropy", "p", p);
-        double h = 0;
-        for (double pi : p) if (pi > 0) h -= pi * Math.log(pi);
-        return unit.fromNats(h);
+        return unit.fromNats(-expectedLog(p, p));
     }
 
     public static double crossEntropy(double[] p, double[] q) {
@@ -60,9 +58,14 @@ public final class Info {
 
     public static double crossEntropy(double[] p, double[] q, Unit unit) {
         checkPair("crossEntropy", p, q);
-        double h = 0;
-        for (int i = 0; i < p.length; i++) if (p[i] > 0) h -= p[i] * Math.log(q[i]);
-        return unit.fromNats(h);
+        return unit.fromNats(-expectedLog(p, q));
+    }
+
+    /** E_p[ln q] = Σ_i p_i·ln q_i over the classes with p_i > 0 (0·ln 0 counts as 0). */
+    private static double expectedLog(double[] p, double[] q) {
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) if (p[i] > 0) sum += p[i] * Math.log(q[i]);
+        return sum;
     }
 
     public static double kl(double[] p, double[] q) {
