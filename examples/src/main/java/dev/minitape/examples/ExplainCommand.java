@@ -118,41 +118,53 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    /** The same gradient three ways. */
+    /**
+     * The gradient by both paths on the tape, beside the formula and finite differences: the unfused composition a
+     * learner writes by hand, and the fused CrossEntropy (one op, its gradient from the formula) that training uses.
+     */
     private void gradient(float[] z, double[] p, String[] label) throws Exception {
         section("3. The gradient: ∂loss/∂z_i = p_i − [i = target]");
+        out.println("two paths to the same loss, each recorded on the tape:");
+        out.println("  unfused: logSoftmax → gather → mulScalar(−1) → sum, four ops: the loss as you would write it by hand");
+        out.println("  fused:   CrossEntropy, one op whose kernel computes the loss and p − onehot in one pass: what training uses");
+        float[] unfused = unfusedGradient(z);
+        CrossEntropy ce = CrossEntropy.builder().build();
+        float[] fused = lossAndGrad(ce, z, target)[1];
+        GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), Tensor.of(z, 1, z.length).requiresGrad(true));
+        Table t = new Table("word", "unfused (tape)", "fused CrossEntropy (tape)", "p − onehot", "finite difference of CrossEntropy");
+        double apart = 0;
+        for (int i = 0; i < z.length; i++) {
+            t.row(label[i], (double) unfused[i], (double) fused[i], p[i] - (i == target ? 1 : 0), numeric.numeric()[0][i]);
+            apart = Math.max(apart, Math.abs(unfused[i] - fused[i]));
+        }
+        t.print(out);
+        out.printf(Locale.ROOT, "largest |unfused − fused|: %s; largest |fused − finite difference|: %.1e%n",
+                difference(apart), numeric.maxAbsError());
+        out.println("read the fused kernel as its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
+    }
+
+    /** The unfused composition's gradient from the tape, printing what it recorded (and, asked, each backward step). */
+    private float[] unfusedGradient(float[] z) throws Exception {
         Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
         try (Tape tape = Tape.start()) {
-            // The unfused composition, so the tape shows each op: log-softmax, pick the target, negate.
             Tensor loss = logits.logSoftmax(-1).gather(1, new int[] {target}).neg().sum();
             if (trace) {
-                out.println("backward, step by step (the tape replays its ops in reverse):");
+                out.println("backward through the unfused path, step by step (the tape replays its ops in reverse):");
                 tape.onReplay((i, op, o, dy, inputs) -> {
                     int from = tape.indexOf(inputs.get(0));
-                    out.printf(Locale.ROOT, "  #%d %-10s dy = %s  →  gradient of %s = %s%n", i, op, fmt(dy),
+                    out.printf(Locale.ROOT, "  #%d %-15s dy = %s  →  gradient of %s = %s%n", i, op, fmt(dy),
                             from < 0 ? "z" : "#" + from, fmt(inputs.get(0).grad().toArray()));
                 });
             }
             loss.backward();
             if (dot != null) {
                 Files.writeString(dot, tape.toDot());
-                out.println("wrote the graph to " + dot + " (render with: dot -Tpng " + dot + " -o graph.png)");
+                out.println("wrote the unfused graph to " + dot + " (render with: dot -Tpng " + dot + " -o graph.png)");
             }
-            out.println("what the tape recorded:");
+            out.println("what the tape recorded for the unfused path (x.neg() is mulScalar with c = −1):");
             tape.describe().lines().forEach(line -> out.println("  " + line));
         }
-        float[] tapeGrad = logits.grad().toArray();
-        Tensor fresh = Tensor.of(z, 1, z.length).requiresGrad(true);
-        CrossEntropy ce = CrossEntropy.builder().build();
-        GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), fresh);
-        Table t = new Table("word", "tape", "p − onehot", "finite difference");
-        for (int i = 0; i < z.length; i++) {
-            t.row(label[i], (double) tapeGrad[i], p[i] - (i == target ? 1 : 0), numeric.numeric()[0][i]);
-        }
-        t.print(out);
-        out.printf(Locale.ROOT, "largest disagreement: %.2g (tape vs finite differences)%n", numeric.maxAbsError());
-        out.println("training uses the fused CrossEntropy (one op; the finite differences above ran on it). Read it as");
-        out.println("its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
+        return logits.grad().toArray();
     }
 
     /** One gradient-descent step lowers the loss. */
@@ -259,6 +271,11 @@ final class ExplainCommand implements Callable<Integer> {
     private static String term(double x) {
         String s = String.format(Locale.ROOT, "%.4f", x);
         return s.equals("-0.0000") ? "0.0000" : x < 0 ? "(" + s + ")" : s;
+    }
+
+    /** A difference between two float computations: "below 1e-6" (its digits depend on the kernel tier), else d. */
+    static String difference(double d) {
+        return d < 1e-6 ? "below 1e-6" : String.format(Locale.ROOT, "%.1e", d);
     }
 
     /** x to 4 significant digits without trailing zeros: 28, 0.1, 1.667. */

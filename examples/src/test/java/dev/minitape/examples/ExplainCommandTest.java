@@ -3,6 +3,9 @@ package dev.minitape.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minitape.core.CrossEntropy;
+import dev.minitape.core.Tape;
+import dev.minitape.core.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,15 +37,64 @@ class ExplainCommandTest {
         assertTrue(out.contains("loss = −ln p(cat) = ln Σ_j e^(z_j) − z_cat = 0.0000 − (-0.6931) = 0.6931 nats   (p(cat) = 0.5000)"), out);
         assertTrue(out.contains("−ln 0.8 = 0.2231"), out);
         assertTrue(out.contains("a fair coin has 1.0000 bit; a certain event 0.0000"), out);
-        // the gradient three ways: tape, p − onehot, finite differences
-        assertTrue(hasRow(out, "dog", "0.2000", "0.2000", "0.2000"), out);
-        assertTrue(hasRow(out, "cat", "-0.5000", "-0.5000", "-0.5000"), out);
-        assertTrue(hasRow(out, "ball", "0.3000", "0.3000", "0.3000"), out);
+        // the gradient four ways: the unfused and the fused path on the tape, p − onehot, finite differences
+        assertTrue(hasRow(out, "dog", "0.2000", "0.2000", "0.2000", "0.2000"), out);
+        assertTrue(hasRow(out, "cat", "-0.5000", "-0.5000", "-0.5000", "-0.5000"), out);
+        assertTrue(hasRow(out, "ball", "0.3000", "0.3000", "0.3000", "0.3000"), out);
         // label smoothing: tape gradient equals p − q
         assertTrue(hasRow(out, "cat", "0.9333", "0.5000", "-0.4333", "-0.4333"), out);
         // class weights: the weighted mean divides by Σ w_y
         assertTrue(out.contains("= 0.7953 (minitape: 0.7953)"), out);
         assertTrue(out.contains("0.7407 = 0.2911 + 0.4496 nats"), out);
+    }
+
+    @Test
+    void theGradientSectionShowsTheUnfusedAndFusedPathsAsTheTapeComputesThem() {
+        for (String[] args : new String[][] {{}, {"--logits", "2.0,1.0,0.1", "--target", "0"}, {"--logits", "3,-1,0.5,2", "--target", "3"}}) {
+            String out = explain(args);
+            float[] z = args.length == 0 ? new float[] {(float) Math.log(0.2), (float) Math.log(0.5), (float) Math.log(0.3)}
+                    : parseFloats(args[1]);
+            int target = args.length == 0 ? 1 : Integer.parseInt(args[3]);
+            String[] names = z.length == 3 ? new String[] {"dog", "cat", "ball"} : new String[] {"c0", "c1", "c2", "c3"};
+            float[] unfused = tapeGradient(z, logits -> logits.logSoftmax(-1).gather(1, new int[] {target}).neg().sum());
+            float[] fused = tapeGradient(z, logits -> CrossEntropy.builder().build().apply(logits, new int[] {target}));
+            double[] p = softmax(z);
+            for (int i = 0; i < z.length; i++) {
+                assertEquals(unfused[i], fused[i], 1e-6, "the two paths agree at " + names[i]);
+                assertTrue(hasRow(out, names[i], f4(unfused[i]), f4(fused[i]), f4(p[i] - (i == target ? 1 : 0)), "-?[0-9.]+"), out);
+            }
+            assertTrue(out.contains("largest |unfused − fused|: below 1e-6;"), out);
+            assertTrue(out.contains("finite difference of CrossEntropy"), out);
+        }
+    }
+
+    private static float[] tapeGradient(float[] z, java.util.function.Function<Tensor, Tensor> loss) {
+        Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            loss.apply(logits).backward();
+        }
+        return logits.grad().toArray();
+    }
+
+    private static float[] parseFloats(String csv) {
+        String[] parts = csv.split(",");
+        float[] x = new float[parts.length];
+        for (int i = 0; i < x.length; i++) x[i] = Float.parseFloat(parts[i]);
+        return x;
+    }
+
+    /** p_i = e^(z_i) / Σ_j e^(z_j), by its definition (these logits are small). */
+    private static double[] softmax(float[] z) {
+        double total = 0;
+        double[] p = new double[z.length];
+        for (int i = 0; i < z.length; i++) total += p[i] = Math.exp(z[i]);
+        for (int i = 0; i < z.length; i++) p[i] /= total;
+        return p;
+    }
+
+    /** x as a table prints it: 4 decimals, the regex's dots escaped. */
+    private static String f4(double x) {
+        return Pattern.quote(String.format(java.util.Locale.ROOT, "%.4f", x));
     }
 
     @Test
@@ -144,10 +196,17 @@ class ExplainCommandTest {
     void traceAndDotShowTheTape(@TempDir Path tmp) throws IOException {
         Path dot = tmp.resolve("g.dot");
         String out = explain("--trace", "--dot", dot.toString());
-        assertTrue(out.contains("#0 logSoftmax dy = [0.0000, -1.0000, 0.0000]  →  gradient of z = [0.2000, -0.5000, 0.3000]"), out);
+        assertTrue(out.contains("#0 logSoftmax      dy = [0.0000, -1.0000, 0.0000]  →  gradient of z = [0.2000, -0.5000, 0.3000]"), out);
         assertTrue(out.contains("#1 gather(#0 [1, 3]) -> [1, 1]"), out);
         String graph = Files.readString(dot);
         assertTrue(graph.startsWith("digraph tape {") && graph.contains("op0 -> op1;"), graph);
+    }
+
+    @Test
+    void theTraceShowsTheMinusOneOfTheScalarMultiply() {
+        String out = explain("--trace");
+        assertTrue(out.contains("#2 mulScalar[c=-1] dy = [1.0000]  →  gradient of #1 = [-1.0000]"), out);
+        assertTrue(out.contains("#2 mulScalar[c=-1](#1 [1, 1]) -> [1, 1]"), out);
     }
 
     @Test
