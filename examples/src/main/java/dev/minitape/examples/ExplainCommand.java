@@ -66,7 +66,7 @@ final class ExplainCommand implements Callable<Integer> {
         step(z, label);
         smoothing(z, logp, label);
         ExplainWeights weighted = new ExplainWeights(out, label, target, w);
-        weighted.weights(z, logp);
+        weighted.weights(z);
         decomposition(logp, label);
         weighted.argmaxFlip(smoothing);
         ExplainDeeper deeper = new ExplainDeeper(out, label, target);
@@ -223,20 +223,29 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private static double[] logSoftmax(float[] z) {
-        double[] wide = new double[z.length];
-        for (int i = 0; i < z.length; i++) wide[i] = z[i];
-        return logSoftmax(wide);
+        return logSoftmax(wide(z));
     }
 
-    /** ln p_i = z_i − lse, lse = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    /** ln p_i = z_i − lse: finite even where p_i rounds to 0. */
     static double[] logSoftmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (double x : z) max = Math.max(max, x);
-        for (double x : z) sum += Math.exp(x - max);
-        double lse = max + Math.log(sum);
+        double lse = logSumExp(z);
         double[] logp = new double[z.length];
         for (int i = 0; i < z.length; i++) logp[i] = z[i] - lse;
         return logp;
+    }
+
+    /** lse = ln Σ_j e^(z_j) = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    static double logSumExp(double[] z) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double x : z) max = Math.max(max, x);
+        for (double x : z) sum += Math.exp(x - max);
+        return max + Math.log(sum);
+    }
+
+    static double[] wide(float[] z) {
+        double[] wide = new double[z.length];
+        for (int i = 0; i < z.length; i++) wide[i] = z[i];
+        return wide;
     }
 
     /** H(q, p) = −Σ q_i·ln p_i from ln p, so a p that rounds to 0 still gives its finite term. */

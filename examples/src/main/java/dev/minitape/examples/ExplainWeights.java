@@ -2,7 +2,6 @@ package dev.minitape.examples;
 
 import dev.minitape.core.CrossEntropy;
 import dev.minitape.core.Reduction;
-import dev.minitape.core.Tensor;
 import dev.minitape.lm.train.ArgmaxFlip;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -24,28 +23,55 @@ final class ExplainWeights {
         this.w = w;
     }
 
-    /** Class weights scale a position's loss and gradient by w_y, and the mean divides by Σ w_y. */
-    void weights(float[] z, double[] logp) {
-        double[] p = ExplainCommand.exp(logp);
-        ExplainCommand.section(out, "6. Class weights: loss_n = w_y·(−ln p_y); the mean divides by Σ_n w_(y_n)");
-        CrossEntropy weighted = CrossEntropy.builder().classWeights(w).reduction(Reduction.SUM).build();
-        float[][] lg = ExplainCommand.lossAndGrad(weighted, z, target);
-        out.printf(Locale.ROOT, "one position, reduction SUM: the weight of %s is %s, so loss %.4f = %s × %.4f, and every entry "
-                + "of the gradient is scaled by that one w_y (not by each class's own weight):%n",
-                label[target], ExplainCommand.digits4(w[target]), lg[0][0], ExplainCommand.digits4(w[target]), -logp[target]);
-        Table t = new Table("word", "gradient (tape)", "w_y·(p − onehot)");
-        for (int i = 0; i < z.length; i++) t.row(label[i], (double) lg[1][i], w[target] * (p[i] - (i == target ? 1 : 0)));
+    /**
+     * Class weights on a batch of two rows with the example's logits, one with the target and one with the next
+     * class: row n's loss is w_(y_n)·(lse − z_(y_n)); SUM adds the rows, MEAN divides that sum by Σ_n w_(y_n).
+     * A row's gradient is w_y·(p − onehot): every entry scaled by the one weight of that row's target.
+     */
+    void weights(float[] z) {
+        int v = z.length;
+        int[] targets = {target, (target + 1) % v};
+        ExplainCommand.section(out, "6. Class weights: row n's loss is w_(y_n)·(−ln p_(y_n)); MEAN divides the sum by Σ_n w_(y_n)");
+        StringBuilder weights = new StringBuilder();
+        for (int c = 0; c < v; c++) weights.append(c > 0 ? ", " : "").append(label[c]).append(' ').append(ExplainCommand.digits4(w[c]));
+        out.printf(Locale.ROOT, "weights %s; a batch of two rows (with one, MEAN gives −ln p_y back), both with the example's logits,%n"
+                + "the targets %s and %s:%n",
+                weights, label[targets[0]], label[targets[1]]);
+        double[] wide = ExplainCommand.wide(z);
+        double lse = ExplainCommand.logSumExp(wide), sum = 0, total = 0;
+        Table t = new Table("row", "target", "w_y", "−ln p_y = lse − z_y", "w_y·(lse − z_y)");
+        for (int n = 0; n < targets.length; n++) {
+            int y = targets[n];
+            sum += w[y] * (lse - z[y]);
+            total += w[y];
+            t.row(String.valueOf(n + 1), label[y], ExplainCommand.digits4(w[y]), lse - z[y], w[y] * (lse - z[y]));
+        }
         t.print(out);
-        // A batch of two positions: the true word, and the next class. The weighted mean divides by Σ w_y.
-        int other = (target + 1) % z.length;
-        float[] two = new float[2 * z.length];
-        System.arraycopy(z, 0, two, 0, z.length);
-        System.arraycopy(z, 0, two, z.length, z.length);
-        float mean = CrossEntropy.builder().classWeights(w).build().apply(Tensor.of(two, 2, z.length), new int[] {target, other}).item();
-        double num = w[target] * -logp[target] + w[other] * -logp[other];
-        out.printf(Locale.ROOT, "a batch of two positions, targets %s and %s: mean = (%.4f + %.4f) / (%.4g + %.4g) = %.4f (minitape: %.4f)%n",
-                label[target], label[other], w[target] * -logp[target], w[other] * -logp[other], w[target], w[other],
-                num / (w[target] + w[other]), mean);
+        float[] batch = new float[targets.length * v];
+        for (int n = 0; n < targets.length; n++) System.arraycopy(z, 0, batch, n * v, v);
+        float[][] bySum = ExplainCommand.lossAndGrad(weighted(Reduction.SUM), batch, targets);
+        float[][] byMean = ExplainCommand.lossAndGrad(weighted(Reduction.MEAN), batch, targets);
+        // with no weight to divide by, CrossEntropy's MEAN is 0 with a zero gradient (PyTorch's is NaN)
+        String zeroSum = total > 0 ? "" : " (0 / 0: CrossEntropy gives 0 by convention, PyTorch NaN)";
+        out.printf(Locale.ROOT, "Reduction.SUM:  Σ_n w_y·(lse − z_y) = %.4f   (CrossEntropy with Reduction.SUM: %.4f)%n", sum, bySum[0][0]);
+        out.printf(Locale.ROOT, "Reduction.MEAN: Σ_n w_y·(lse − z_y) / Σ_n w_y = %.4f / %s = %.4f   (CrossEntropy with Reduction.MEAN: %.4f)%s%n",
+                sum, ExplainCommand.digits4(total), total > 0 ? sum / total : 0, byMean[0][0], zeroSum);
+        double[] p = ExplainCommand.exp(ExplainCommand.logSoftmax(wide));
+        double wy = w[target], scale = total > 0 ? wy / total : 0;
+        out.printf(Locale.ROOT, "row 1's gradient is w_y·(p − onehot): every entry is scaled by the same w_y = w_%s = %s, the weight of%n",
+                label[target], ExplainCommand.digits4(wy));
+        out.printf(Locale.ROOT, "the row's target, not by each class's own weight; MEAN also divides it by Σ_n w_y = %s%s:%n",
+                ExplainCommand.digits4(total), zeroSum);
+        Table g = new Table("word", "p − onehot", "w_y·(p − onehot)", "SUM (tape)", "w_y·(p − onehot) / Σ_n w_y", "MEAN (tape)");
+        for (int i = 0; i < v; i++) {
+            double d = p[i] - (i == target ? 1 : 0);
+            g.row(label[i], d, wy * d, (double) bySum[1][i], scale * d, (double) byMean[1][i]);
+        }
+        g.print(out);
+    }
+
+    private CrossEntropy weighted(Reduction reduction) {
+        return CrossEntropy.builder().classWeights(w).reduction(reduction).build();
     }
 
     /**
