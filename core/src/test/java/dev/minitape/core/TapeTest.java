@@ -207,6 +207,20 @@ class TapeTest {
     }
 
     @Test
+    void scalarOpsNameTheirConstantSoANegationShowsItsMinusOne() {
+        Tensor x = leaf(0.5f, -1f);
+        try (Tape tape = Tape.start()) {
+            x.neg().sub(0.5f).div(4f).sum();
+            assertEquals("""
+                    #0 mulScalar[c=-1](leaf [2]) -> [2]
+                    #1 addScalar[c=-0.5](#0 [2]) -> [2]
+                    #2 mulScalar[c=0.25](#1 [2]) -> [2]
+                    #3 sum(#2 [2]) -> []
+                    """, tape.describe());
+        }
+    }
+
+    @Test
     void aReplayListenerSeesEachBackwardStepWithItsGradients() {
         Tensor x = leaf(0.5f, -1f);
         java.util.List<String> steps = new java.util.ArrayList<>();
@@ -216,7 +230,7 @@ class TapeTest {
                     + " -> " + java.util.Arrays.toString(inputs.get(0).grad().toArray())));
             y.backward();
         }
-        assertEquals(java.util.List.of("1 sum dy=[1.0] -> [1.0, 1.0]", "0 mulScalar dy=[1.0, 1.0] -> [3.0, 3.0]"), steps);
+        assertEquals(java.util.List.of("1 sum dy=[1.0] -> [1.0, 1.0]", "0 mulScalar[c=3] dy=[1.0, 1.0] -> [3.0, 3.0]"), steps);
     }
 
     @Test

@@ -3,10 +3,8 @@ package dev.minitape.examples;
 import dev.minitape.core.CrossEntropy;
 import dev.minitape.core.GradCheck;
 import dev.minitape.core.Info;
-import dev.minitape.core.Reduction;
 import dev.minitape.core.Tape;
 import dev.minitape.core.Tensor;
-import dev.minitape.lm.train.ArgmaxFlip;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,9 +65,10 @@ final class ExplainCommand implements Callable<Integer> {
         gradient(z, p, label);
         step(z, label);
         smoothing(z, logp, label);
-        weights(z, logp, label, w);
+        ExplainWeights weighted = new ExplainWeights(out, label, target, w);
+        weighted.weights(z);
         decomposition(logp, label);
-        argmaxFlip(z.length, label, w);
+        weighted.argmaxFlip(smoothing);
         ExplainDeeper deeper = new ExplainDeeper(out, label, target);
         deeper.jacobian(z, p);
         deeper.logSumExp(z);
@@ -119,41 +118,53 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    /** The same gradient three ways. */
+    /**
+     * The gradient by both paths on the tape, beside the formula and finite differences: the unfused composition a
+     * learner writes by hand, and the fused CrossEntropy (one op, its gradient from the formula) that training uses.
+     */
     private void gradient(float[] z, double[] p, String[] label) throws Exception {
         section("3. The gradient: ∂loss/∂z_i = p_i − [i = target]");
+        out.println("two paths to the same loss, each recorded on the tape:");
+        out.println("  unfused: logSoftmax → gather → mulScalar(−1) → sum, four ops: the loss as you would write it by hand");
+        out.println("  fused:   CrossEntropy, one op whose kernel computes the loss and p − onehot in one pass: what training uses");
+        float[] unfused = unfusedGradient(z);
+        CrossEntropy ce = CrossEntropy.builder().build();
+        float[] fused = lossAndGrad(ce, z, target)[1];
+        GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), Tensor.of(z, 1, z.length).requiresGrad(true));
+        Table t = new Table("word", "unfused (tape)", "fused CrossEntropy (tape)", "p − onehot", "finite difference of CrossEntropy");
+        double apart = 0;
+        for (int i = 0; i < z.length; i++) {
+            t.row(label[i], (double) unfused[i], (double) fused[i], p[i] - (i == target ? 1 : 0), numeric.numeric()[0][i]);
+            apart = Math.max(apart, Math.abs(unfused[i] - fused[i]));
+        }
+        t.print(out);
+        out.printf(Locale.ROOT, "largest |unfused − fused|: %s; largest |fused − finite difference|: %.1e%n",
+                difference(apart), numeric.maxAbsError());
+        out.println("read the fused kernel as its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
+    }
+
+    /** The unfused composition's gradient from the tape, printing what it recorded (and, asked, each backward step). */
+    private float[] unfusedGradient(float[] z) throws Exception {
         Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
         try (Tape tape = Tape.start()) {
-            // The unfused composition, so the tape shows each op: log-softmax, pick the target, negate.
             Tensor loss = logits.logSoftmax(-1).gather(1, new int[] {target}).neg().sum();
             if (trace) {
-                out.println("backward, step by step (the tape replays its ops in reverse):");
+                out.println("backward through the unfused path, step by step (the tape replays its ops in reverse):");
                 tape.onReplay((i, op, o, dy, inputs) -> {
                     int from = tape.indexOf(inputs.get(0));
-                    out.printf(Locale.ROOT, "  #%d %-10s dy = %s  →  gradient of %s = %s%n", i, op, fmt(dy),
+                    out.printf(Locale.ROOT, "  #%d %-15s dy = %s  →  gradient of %s = %s%n", i, op, fmt(dy),
                             from < 0 ? "z" : "#" + from, fmt(inputs.get(0).grad().toArray()));
                 });
             }
             loss.backward();
             if (dot != null) {
                 Files.writeString(dot, tape.toDot());
-                out.println("wrote the graph to " + dot + " (render with: dot -Tpng " + dot + " -o graph.png)");
+                out.println("wrote the unfused graph to " + dot + " (render with: dot -Tpng " + dot + " -o graph.png)");
             }
-            out.println("what the tape recorded:");
+            out.println("what the tape recorded for the unfused path (x.neg() is mulScalar with c = −1):");
             tape.describe().lines().forEach(line -> out.println("  " + line));
         }
-        float[] tapeGrad = logits.grad().toArray();
-        Tensor fresh = Tensor.of(z, 1, z.length).requiresGrad(true);
-        CrossEntropy ce = CrossEntropy.builder().build();
-        GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), fresh);
-        Table t = new Table("word", "tape", "p − onehot", "finite difference");
-        for (int i = 0; i < z.length; i++) {
-            t.row(label[i], (double) tapeGrad[i], p[i] - (i == target ? 1 : 0), numeric.numeric()[0][i]);
-        }
-        t.print(out);
-        out.printf(Locale.ROOT, "largest disagreement: %.2g (tape vs finite differences)%n", numeric.maxAbsError());
-        out.println("training uses the fused CrossEntropy (one op; the finite differences above ran on it). Read it as");
-        out.println("its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
+        return logits.grad().toArray();
     }
 
     /** One gradient-descent step lowers the loss. */
@@ -178,36 +189,12 @@ final class ExplainCommand implements Callable<Integer> {
         double[] q = new double[v];
         for (int i = 0; i < v; i++) q[i] = (1 - eps) * (i == target ? 1 : 0) + eps / v;
         CrossEntropy ce = CrossEntropy.builder().labelSmoothing(eps).build();
-        float[][] lg = lossAndGrad(ce, z);
+        float[][] lg = lossAndGrad(ce, z, target);
         Table t = new Table("word", "q (smoothed target)", "p", "gradient (tape)", "p − q");
         for (int i = 0; i < v; i++) t.row(label[i], q[i], p[i], (double) lg[1][i], p[i] - q[i]);
         t.print(out);
         out.printf(Locale.ROOT, "loss = −Σ q ln p = %.4f nats (the tape: %.4f)%n", crossEntropy(q, logp), lg[0][0]);
         out.printf(Locale.ROOT, "the gradient is zero, and the loss smallest, at p = q: the minimum is H(q) = %.4f nats%n", Info.entropy(q));
-    }
-
-    /** Class weights scale a position's loss and gradient by w_y, and the mean divides by Σ w_y. */
-    private void weights(float[] z, double[] logp, String[] label, float[] w) {
-        double[] p = exp(logp);
-        section("6. Class weights: loss_n = w_y·(−ln p_y); the mean divides by Σ_n w_(y_n)");
-        CrossEntropy weighted = CrossEntropy.builder().classWeights(w).reduction(Reduction.SUM).build();
-        float[][] lg = lossAndGrad(weighted, z);
-        out.printf(Locale.ROOT, "one position, reduction SUM: the weight of %s is %s, so loss %.4f = %s × %.4f, and every entry "
-                + "of the gradient is scaled by that one w_y (not by each class's own weight):%n",
-                label[target], digits4(w[target]), lg[0][0], digits4(w[target]), -logp[target]);
-        Table t = new Table("word", "gradient (tape)", "w_y·(p − onehot)");
-        for (int i = 0; i < z.length; i++) t.row(label[i], (double) lg[1][i], w[target] * (p[i] - (i == target ? 1 : 0)));
-        t.print(out);
-        // A batch of two positions: the true word, and the next class. The weighted mean divides by Σ w_y.
-        int other = (target + 1) % z.length;
-        float[] two = new float[2 * z.length];
-        System.arraycopy(z, 0, two, 0, z.length);
-        System.arraycopy(z, 0, two, z.length, z.length);
-        float mean = CrossEntropy.builder().classWeights(w).build().apply(Tensor.of(two, 2, z.length), new int[] {target, other}).item();
-        double num = w[target] * -logp[target] + w[other] * -logp[other];
-        out.printf(Locale.ROOT, "a batch of two positions, targets %s and %s: mean = (%.4f + %.4f) / (%.4g + %.4g) = %.4f (minitape: %.4f)%n",
-                label[target], label[other], w[target] * -logp[target], w[other] * -logp[other], w[target], w[other],
-                num / (w[target] + w[other]), mean);
     }
 
     /** H(q, p) = H(q) + D(q‖p) on the smoothed target q and the prediction p. */
@@ -223,62 +210,12 @@ final class ExplainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "and H(p, q) = %.4f ≠ H(q, p): cross-entropy is not symmetric.%n", Info.crossEntropy(p, q));
     }
 
-    /**
-     * Smoothing with class weights (PyTorch's semantics) weights every class's share of the target:
-     * a_c = w_c·((1 − ε)·[c = y] + ε/V). The loss Σ_c a_c·(−ln p_c) is smallest at p = a / Σ a, so a class c
-     * outweighs the target there when w_c·ε/V > w_y·(1 − ε + ε/V), i.e. w_c / w_y > 1 + V·(1 − ε)/ε.
-     */
-    private void argmaxFlip(int v, String[] label, float[] w) {
-        double eps = smoothing;
-        section("8. Smoothing with class weights: can the best prediction stop being the target?");
-        if (eps == 0) {
-            out.println("with ε = 0 the target gets all the mass, whatever the weights: no flip. Try --label-smoothing 0.1.");
-            return;
-        }
-        double threshold = ArgmaxFlip.threshold(v, eps);
-        out.printf(Locale.ROOT, "the weighted smoothed target a_c = w_c·((1 − ε)·[c = %s] + ε/V); the loss is smallest at p = a / Σ a,%n",
-                label[target]);
-        out.printf(Locale.ROOT, "so a class c beats the target there when w_c / w_%s > 1 + V·(1 − ε)/ε = %s (ε = %s, V = %d)%n",
-                label[target], digits4(threshold), digits4(eps), v);
-        optimum("your weights", label, w);
-        // the same weights but one other class heavier than the threshold allows
-        int heavy = (target + 1) % v;
-        float[] flipped = w.clone();
-        flipped[heavy] = (float) (1.5 * threshold * w[target]);
-        optimum("w_" + label[heavy] + " = 1.5 × " + digits4(threshold) + " × w_" + label[target], label, flipped);
-        out.println("(PyTorch's cross_entropy with weight and label_smoothing has the same minimum: pytorch issue 104776)");
-    }
-
-    /** The minimizing prediction p = a / Σ a for weights w, checked by the tape: the gradient there is 0. */
-    private void optimum(String title, String[] label, float[] w) {
-        int v = w.length;
-        double[] a = new double[v];
-        double total = 0;
-        for (int c = 0; c < v; c++) total += a[c] = w[c] * ((1 - smoothing) * (c == target ? 1 : 0) + smoothing / v);
-        float[] best = new float[v];
-        int argmax = 0;
-        for (int c = 0; c < v; c++) {
-            best[c] = (float) Math.log(a[c] / total);
-            if (a[c] > a[argmax]) argmax = c;
-        }
-        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(smoothing).classWeights(w).build();
-        float[] grad = lossAndGrad(ce, best)[1];
-        double largest = 0;
-        for (float g : grad) largest = Math.max(largest, Math.abs(g));
-        out.println(title + ":");
-        Table t = new Table("word", "weight", "a_c", "best p = a / Σ a");
-        for (int c = 0; c < v; c++) t.row(label[c] + (c == target ? " (true)" : ""), (double) w[c], a[c], a[c] / total);
-        t.print(out);
-        out.printf(Locale.ROOT, "the best prediction's argmax is %s%s; the tape's gradient there: largest |entry| %.6f%n",
-                label[argmax], argmax == target ? " (the target)" : " (NOT the target: the weights flipped it)", largest);
-    }
-
-    /** The loss of the example under {@code ce} and its gradient, from the tape. */
-    private float[][] lossAndGrad(CrossEntropy ce, float[] z) {
-        Tensor logits = Tensor.of(z, 1, z.length).requiresGrad(true);
+    /** The loss under {@code ce} of rows z (one per target) and its gradient, from the tape. */
+    static float[][] lossAndGrad(CrossEntropy ce, float[] z, int... targets) {
+        Tensor logits = Tensor.of(z, targets.length, z.length / targets.length).requiresGrad(true);
         float loss;
         try (Tape tape = Tape.start()) {
-            Tensor l = ce.apply(logits, new int[] {target});
+            Tensor l = ce.apply(logits, targets);
             loss = l.item();
             l.backward();
         }
@@ -286,20 +223,29 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private static double[] logSoftmax(float[] z) {
-        double[] wide = new double[z.length];
-        for (int i = 0; i < z.length; i++) wide[i] = z[i];
-        return logSoftmax(wide);
+        return logSoftmax(wide(z));
     }
 
-    /** ln p_i = z_i − lse, lse = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    /** ln p_i = z_i − lse: finite even where p_i rounds to 0. */
     static double[] logSoftmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (double x : z) max = Math.max(max, x);
-        for (double x : z) sum += Math.exp(x - max);
-        double lse = max + Math.log(sum);
+        double lse = logSumExp(z);
         double[] logp = new double[z.length];
         for (int i = 0; i < z.length; i++) logp[i] = z[i] - lse;
         return logp;
+    }
+
+    /** lse = ln Σ_j e^(z_j) = m + ln Σ_j e^(z_j − m) with m the max: no overflow, no log of 0. */
+    static double logSumExp(double[] z) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double x : z) max = Math.max(max, x);
+        for (double x : z) sum += Math.exp(x - max);
+        return max + Math.log(sum);
+    }
+
+    static double[] wide(float[] z) {
+        double[] wide = new double[z.length];
+        for (int i = 0; i < z.length; i++) wide[i] = z[i];
+        return wide;
     }
 
     /** H(q, p) = −Σ q_i·ln p_i from ln p, so a p that rounds to 0 still gives its finite term. */
@@ -336,8 +282,13 @@ final class ExplainCommand implements Callable<Integer> {
         return s.equals("-0.0000") ? "0.0000" : x < 0 ? "(" + s + ")" : s;
     }
 
+    /** A difference between two float computations: "below 1e-6" (its digits depend on the kernel tier), else d. */
+    static String difference(double d) {
+        return d < 1e-6 ? "below 1e-6" : String.format(Locale.ROOT, "%.1e", d);
+    }
+
     /** x to 4 significant digits without trailing zeros: 28, 0.1, 1.667. */
-    private static String digits4(double x) {
+    static String digits4(double x) {
         return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 

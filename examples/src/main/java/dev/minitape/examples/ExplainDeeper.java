@@ -45,7 +45,7 @@ final class ExplainDeeper {
         }
         t.print(out);
         out.printf(Locale.ROOT, "the tape's Jacobian (backward from each p_i): largest |difference| %s%s%n",
-                largest < 1e-6 ? "below 1e-6" : String.format(Locale.ROOT, "%.1e", largest),
+                ExplainCommand.difference(largest),
                 shown < v ? " (first " + shown + " classes shown)" : "");
         out.println("the loss L = −ln p_y has ∂L/∂p_i = −y_i/p_i (only the target's entry is not 0), so");
         out.println("∂L/∂z_j = Σ_i (−y_i/p_i)·p_i·([i = j] − p_j) = −([y = j] − p_j) = p_j − y_j: the division by p_y cancels,");

@@ -98,7 +98,7 @@ public final class Arithmetic {
     public static Tensor addScalar(Tensor x, float c) {
         float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] + c;
-        return Tape.record("addScalar", new Tensor(y, x.shape()), dy -> {
+        return Tape.record(withScalar("addScalar", c), new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += dy[i];
         }, x);
@@ -108,10 +108,19 @@ public final class Arithmetic {
     public static Tensor mulScalar(Tensor x, float c) {
         float[] xs = x.data(), y = Tape.outputBufferToOverwrite(xs.length, x);
         for (int i = 0; i < y.length; i++) y[i] = xs[i] * c;
-        return Tape.record("mulScalar", new Tensor(y, x.shape()), dy -> {
+        return Tape.record(withScalar("mulScalar", c), new Tensor(y, x.shape()), dy -> {
             float[] dx = x.gradData();
             for (int i = 0; i < dx.length; i++) dx[i] += c * dy[i];
         }, x);
+    }
+
+    /**
+     * A scalar op's name on the tape carries its constant, since x.neg(), x.div(c) and x.sub(c) record as these
+     * ops: x.neg() is {@code mulScalar[c=-1]}, x.sub(0.5f) is {@code addScalar[c=-0.5]}.
+     */
+    private static String withScalar(String op, float c) {
+        String s = Float.toString(c);
+        return op + "[c=" + (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "]";
     }
 
     /** y = x^e      dx += e·x^(e−1)·dy */
