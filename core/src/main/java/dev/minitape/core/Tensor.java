@@ -272,49 +272,84 @@ public class Tensor {
         grad = null;
     }
 
-    // ---- ops (each documented where it is defined) ---------------------------------------------------
+    // ---- ops: each with its formula; shapes and edge cases where it is defined (dev.minitape.core.ops) ----
 
+    /** a + b elementwise, broadcasting like NumPy; ∂/∂a = ∂/∂b = 1 (summed over broadcast dims). */
     public Tensor add(Tensor o) { return Arithmetic.add(this, o); }
+    /** a − b elementwise, broadcasting; ∂/∂a = 1, ∂/∂b = −1 (summed over broadcast dims). */
     public Tensor sub(Tensor o) { return Arithmetic.sub(this, o); }
+    /** a·b elementwise, broadcasting; ∂/∂a = b, ∂/∂b = a (summed over broadcast dims). */
     public Tensor mul(Tensor o) { return Arithmetic.mul(this, o); }
+    /** a / b elementwise, broadcasting; ∂/∂a = 1/b, ∂/∂b = −a/b² (summed over broadcast dims). */
     public Tensor div(Tensor o) { return Arithmetic.div(this, o); }
+    /** x + c; ∂/∂x = 1. */
     public Tensor add(float c) { return Arithmetic.addScalar(this, c); }
+    /** x − c; ∂/∂x = 1. */
     public Tensor sub(float c) { return Arithmetic.addScalar(this, -c); }
+    /** c·x; ∂/∂x = c. */
     public Tensor mul(float c) { return Arithmetic.mulScalar(this, c); }
+    /** x / c, computed as x·(1/c); ∂/∂x = 1/c. */
     public Tensor div(float c) { return Arithmetic.mulScalar(this, 1f / c); }
+    /** −x; ∂/∂x = −1. */
     public Tensor neg() { return Arithmetic.mulScalar(this, -1f); }
+    /** xᵉ elementwise; ∂/∂x = e·xᵉ⁻¹. */
     public Tensor pow(float exponent) { return Arithmetic.pow(this, exponent); }
 
+    /** eˣ elementwise; ∂/∂x = eˣ. */
     public Tensor exp() { return Pointwise.exp(this); }
+    /** ln x elementwise; ∂/∂x = 1/x. */
     public Tensor log() { return Pointwise.log(this); }
+    /** √x elementwise; ∂/∂x = 1/(2√x). */
     public Tensor sqrt() { return Pointwise.sqrt(this); }
+    /** tanh x elementwise; ∂/∂x = 1 − tanh²x. */
     public Tensor tanh() { return Pointwise.tanh(this); }
+    /** σ(x) = 1/(1 + e⁻ˣ) elementwise; ∂/∂x = σ(x)·(1 − σ(x)). */
     public Tensor sigmoid() { return Pointwise.sigmoid(this); }
+    /** max(x, 0) elementwise; ∂/∂x = 1 where x > 0, else 0. */
     public Tensor relu() { return Pointwise.relu(this); }
+    /** ½x·(1 + tanh(√(2/π)·(x + 0.044715x³))) elementwise: GPT-2's tanh GELU (PyTorch's approximate='tanh'). */
     public Tensor gelu() { return Pointwise.gelu(this); }
 
+    /** Σᵢ xᵢ over every element, a scalar; ∂/∂xᵢ = 1. */
     public Tensor sum() { return Reduce.sum(this); }
+    /** Σ along dim (kept with size 1 when keepDim); ∂/∂x = 1. */
     public Tensor sum(int dim, boolean keepDim) { return Reduce.sum(this, dim, keepDim); }
+    /** (1/n)·Σᵢ xᵢ over all n elements, a scalar; ∂/∂xᵢ = 1/n. */
     public Tensor mean() { return Reduce.mean(this); }
+    /** (1/D)·Σ along dim of size D (kept with size 1 when keepDim); ∂/∂x = 1/D. */
     public Tensor mean(int dim, boolean keepDim) { return Reduce.mean(this, dim, keepDim); }
+    /** maxᵢ xᵢ, a scalar; ∂/∂xᵢ = 1/(number of ties) where xᵢ is the maximum, else 0 (as PyTorch). */
     public Tensor max() { return Reduce.max(this); }
+    /** max along dim; ∂/∂x = 1 at the first maximum, else 0 (as PyTorch's max(dim)). */
     public Tensor max(int dim, boolean keepDim) { return Reduce.max(this, dim, keepDim); }
 
+    /** The same values in a new shape (one size may be −1, inferred), sharing the data; ∂ flows back reshaped. */
     public Tensor reshape(int... newShape) { return Reshape.reshape(this, newShape); }
+    /** y = x with dims d0 and d1 swapped (a copy); ∂ flows back swapped again. */
     public Tensor transpose(int d0, int d1) { return Reshape.transpose(this, d0, d1); }
+    /** y's dim i is x's dim order[i] (a copy); ∂ flows back through the inverse permutation. */
     public Tensor permute(int... order) { return Reshape.permute(this, order); }
+    /** x[..., start:end, ...] along dim (a copy); ∂/∂x = 1 inside the slice, 0 outside. */
     public Tensor slice(int dim, int start, int end) { return Reshape.slice(this, dim, start, end); }
+    /** The parts joined along dim (other sizes equal); each part's ∂ is its slice of dy. */
     public static Tensor concat(int dim, Tensor... parts) { return Reshape.concat(dim, parts); }
 
+    /** a·b over the last two dims, (…, m, k)·(…, k, n) → (…, m, n), batch dims broadcasting; dA = dy·bᵀ, dB = aᵀ·dy. */
     public Tensor matmul(Tensor o) { return Linalg.matmul(this, o); }
 
+    /** yᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along dim (the max subtracted first); dx = y ⊙ (dy − Σ dy⊙y). */
     public Tensor softmax(int dim) { return Softmax.softmax(this, dim); }
+    /** yᵢ = xᵢ − ln Σⱼ e^(xⱼ) along dim (log-sum-exp, the max subtracted first); dx = dy − softmax(x)·Σ dy. */
     public Tensor logSoftmax(int dim) { return Softmax.logSoftmax(this, dim); }
 
+    /** PyTorch's gather: y[o, j, i] = x[o, index[o, j, i], i], x viewed as (outer, dim, inner); ∂ is scatter-added back. */
     public Tensor gather(int dim, int[] index) { return Index.gather(this, dim, index); }
+    /** y[o, j, i] = x[o, index[j], i], x viewed as (outer, dim, inner): along 0, an embedding lookup; ∂ is scatter-added back. */
     public Tensor indexSelect(int dim, int[] index) { return Index.indexSelect(this, dim, index); }
+    /** value where mask ≠ 0, else x (mask broadcasts to x's shape); ∂/∂x = 1 where mask = 0, else 0. */
     public Tensor maskedFill(Tensor mask, float value) { return Index.maskedFill(this, mask, value); }
 
+    /** Inverted dropout: y = x·m, m = 0 with probability p, else 1/(1 − p); ∂/∂x = m. */
     public Tensor dropout(float p, Rng rng) { return Dropout.dropout(this, p, rng); }
 
     // ---- printing ------------------------------------------------------------------------------------

@@ -129,13 +129,26 @@ final class TrainCommand implements Callable<Integer> {
     /** The run's log lines (data, model, loss options): stdout, or nowhere with --quiet. */
     private PrintStream log;
 
-    /** What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text. */
+    /**
+     * What the run trains on: the tokens, their tokenizer, and what the figures need to know about the text
+     * ({@code source}: the built-in corpus, whose floors are known, or null).
+     */
     private record Corpus(Tokenizer tokenizer, TokenArray tokens, TokenArray validation, double charsPerToken, String firstChar,
-            double floorPerChar) {
+            SyntheticCorpus source) {
         /** The --val-data tokens for validation when given, else the last 10%. */
         TextDataset dataset(int blockSize) {
             return validation == null ? new TextDataset(tokens, tokenizer.vocabSize(), blockSize)
                     : new TextDataset(tokens, validation, tokenizer.vocabSize(), blockSize);
+        }
+
+        /** The source's entropy rate in nats per character, NaN when unknown. */
+        double floorPerChar() {
+            return source == null ? Double.NaN : source.entropyPerChar();
+        }
+
+        /** The floor of validation's blocks (higher: their first characters see little context); NaN unless char tokens. */
+        double blockFloorPerChar(int blockSize) {
+            return source != null && tokenizer instanceof CharTokenizer ? source.entropyPerCharInBlocks(blockSize) : Double.NaN;
         }
     }
 
@@ -181,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         if (result.interrupted()) return INTERRUPTED;
 
         // The figures and a sample
-        printFigures(result, corpus, runDir);
+        printFigures(result, corpus, config.blockSize(), runDir);
         if (sampleTokens > 0) printSample(lm, corpus);
         return 0;
     }
@@ -231,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
             Tokenizer tok = given != null ? given : tokenizer.equals("char") ? CharTokenizer.fit(source)
                     : ByteBpeTokenizer.train(source, vocabSize);
             TokenArray tokens = RunText.encodeBuiltIn(source, tok);
-            return new Corpus(tok, tokens, null, source.length() / (double) tokens.size(), "\n", corpus.entropyPerChar());
+            return new Corpus(tok, tokens, null, source.length() / (double) tokens.size(), "\n", corpus);
         }
         TextSources sources = TextSources.of(data);
         log.printf(Locale.ROOT, "data: %s (%,d files, %,d bytes)%n",
@@ -245,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
             validation = cache.tokens(TextSources.of(List.of(valData)), tok).tokens();
         }
         String firstChar = tok instanceof CharTokenizer ? tok.decode(new int[] {train.tokens().get(0)}) : "\n";
-        return new Corpus(tok, train.tokens(), validation, train.chars() / (double) train.tokens().size(), firstChar, Double.NaN);
+        return new Corpus(tok, train.tokens(), validation, train.chars() / (double) train.tokens().size(), firstChar, null);
     }
 
     /** --eval-only: the checkpoint's figures on the validation batches its training evaluated; nothing is written. */
@@ -318,11 +331,22 @@ final class TrainCommand implements Callable<Integer> {
         return result;
     }
 
-    private static void printFigures(Trainer.Result result, Corpus corpus, Path runDir) {
+    /**
+     * The validation figures and, for the built-in corpus, its floors: the entropy rate h, and with char tokens
+     * the floor f of the validation blocks, above which the loss is D(source || model) given the same context.
+     */
+    private static void printFigures(Trainer.Result result, Corpus corpus, int blockSize, Path runDir) {
         Figures.print(System.out, "validation", result.valLoss(), corpus.charsPerToken());
-        if (!Double.isNaN(corpus.floorPerChar())) {
-            System.out.printf(Locale.ROOT, "floor: %.4f nats/char; the gap %.4f nats/char is the KL divergence D(source || model)%n",
-                    corpus.floorPerChar(), result.valLoss() / corpus.charsPerToken() - corpus.floorPerChar());
+        double h = corpus.floorPerChar(), f = corpus.blockFloorPerChar(blockSize), perChar = result.valLoss() / corpus.charsPerToken();
+        if (!Double.isNaN(f)) {
+            System.out.printf(Locale.ROOT, "floor: %.4f nats/char, the source's entropy rate; on %d-char blocks, whose first "
+                    + "characters see little context, the best possible is %.4f%n", h, blockSize, f);
+            System.out.printf(Locale.ROOT, "gap: %.4f nats/char above that, the KL divergence D(source || model) given the same "
+                    + "context, estimated on the validation blocks%n", perChar - f);
+        } else if (!Double.isNaN(h)) {
+            System.out.printf(Locale.ROOT, "floor: %.4f nats/char, the source's entropy rate%n", h);
+            System.out.printf(Locale.ROOT, "gap: %.4f nats/char, the KL divergence D(source || model) plus the cost of the short "
+                    + "context at the start of each %d-token block (computed for --tokenizer char only)%n", perChar - h, blockSize);
         }
         System.out.println("run folder: " + runDir.toAbsolutePath());
     }

@@ -19,9 +19,12 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * <pre>
  *   h = H / L,   H = Σ_i π_i·H(P_i·) nats per word,   L = Σ_i π_i Σ_j P_ij·len(emit(i, j)) chars per word
  * </pre>
- * with π the chain's stationary distribution (πᵀP = πᵀ, Σπ = 1, solved with EJML). A model with loss ℓ
- * nats per character on this text has ℓ − h = D(p‖q) per character: the KL divergence between the source
- * and the model, H(p, q) = H(p) + D(p‖q) made visible.
+ * with π the chain's stationary distribution (πᵀP = πᵀ, Σπ = 1, solved with EJML). A model that sees the
+ * whole past and has loss ℓ nats per character on this text has ℓ − h = D(p‖q) per character, the KL
+ * divergence between the source and the model: H(p, q) = H(p) + D(p‖q) made visible. Validation sees less:
+ * it scores every position of fixed-length blocks, and a block's first characters have little context, so
+ * even the source averages more than h there; {@link #entropyPerCharInBlocks(int)} is that higher floor,
+ * and only the loss above it is the KL divergence (given the same context).
  */
 public final class SyntheticCorpus {
     /** The first sentence of every generated text. */
@@ -136,6 +139,20 @@ public final class SyntheticCorpus {
     /** The floor: the entropy rate h = H / L in nats per character. */
     public double entropyPerChar() {
         return entropyPerWord() / charsPerWord();
+    }
+
+    /**
+     * The floor under an evaluation of blocks of {@code block} characters (validation's windows): when every
+     * position t is scored, predicting character t + 1 from characters 0..t of the block alone, the best
+     * mean loss is f(T) = (1/T) Σ_{t<T} H(X_{t+1} | X_0..X_t) ≥ h, since a block's first characters see little
+     * context. Computed exactly by BlockFloor; f(T) − h shrinks like 1/T.
+     */
+    public double entropyPerCharInBlocks(int block) {
+        String[][] emitted = new String[words.size()][words.size()];
+        for (int i = 0; i < emitted.length; i++) {
+            for (int j = 0; j < emitted.length; j++) if (transition[i][j] > 0) emitted[i][j] = emit(i, j);
+        }
+        return entropyPerChar() + new BlockFloor(transition, stationary, emitted).excess(block);
     }
 
     /** The words of the chain (the sentence end included as "."). */

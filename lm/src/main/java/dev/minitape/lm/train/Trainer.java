@@ -303,7 +303,7 @@ public final class Trainer {
     private void plot() {
         try {
             String title = Double.isNaN(floor) ? "minitape: loss" : "minitape: loss against the source's entropy";
-            LossPlot.write(runDir.resolve("loss.png"), metrics.rows(), floor, title);
+            LossPlot.write(runDir.resolve("loss.png"), metrics.rows(), floor, model.vocabSize(), title);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not draw loss.png: {}", e.toString());
         }
