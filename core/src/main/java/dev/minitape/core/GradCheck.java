@@ -60,7 +60,10 @@ public final class GradCheck {
             numeric[i] = new double[x.length];
             for (int j = 0; j < x.length; j++) {
                 float original = x[j];
-                float up = (float) (original + h), down = (float) (original - h);
+                // where floats are more than 2h apart (spacing ≈ |x|·2⁻²³: |x| > 1.7e5 for h = 0.01), x ± h rounds
+                // back to x; step to the neighbouring floats instead, so the quotient is never 0/0
+                float up = Math.max((float) (original + h), Math.nextUp(original));
+                float down = Math.min((float) (original - h), Math.nextDown(original));
                 x[j] = up;
                 double lUp = projected(f, weights, inputs);
                 x[j] = down;

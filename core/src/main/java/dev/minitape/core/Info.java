@@ -49,7 +49,7 @@ public final class Info {
 
     public static double entropy(double[] p, Unit unit) {
         check("entropy", "p", p);
-        return unit.fromNats(-expectedLog(p, p));
+        return unit.fromNats(crossEntropyNats(p, p));
     }
 
     public static double crossEntropy(double[] p, double[] q) {
@@ -58,14 +58,14 @@ public final class Info {
 
     public static double crossEntropy(double[] p, double[] q, Unit unit) {
         checkPair("crossEntropy", p, q);
-        return unit.fromNats(-expectedLog(p, q));
+        return unit.fromNats(crossEntropyNats(p, q));
     }
 
-    /** E_p[ln q] = Σ_i p_i·ln q_i over the classes with p_i > 0 (0·ln 0 counts as 0). */
-    private static double expectedLog(double[] p, double[] q) {
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) if (p[i] > 0) sum += p[i] * Math.log(q[i]);
-        return sum;
+    /** H(p, q) = −Σ_i p_i·ln q_i in nats over the classes with p_i > 0 (0·ln 0 counts as 0); H(p, p) = H(p). */
+    private static double crossEntropyNats(double[] p, double[] q) {
+        double h = 0;
+        for (int i = 0; i < p.length; i++) if (p[i] > 0) h -= p[i] * Math.log(q[i]);
+        return h;
     }
 
     public static double kl(double[] p, double[] q) {

@@ -46,6 +46,15 @@ class GradCheckTest {
     }
 
     @Test
+    void stepsToTheNeighbouringFloatWhereTheStepWouldRoundAway() {
+        // at 1e30 floats are 7.6e22 apart, so x ± 0.01 is x again; d(2x)/dx = 2 all the same (2x is exact in floats)
+        Tensor x = Tensor.of(new float[] {1e30f, -1e30f}, 2).requiresGrad(true);
+        GradCheck.Report r = GradCheck.check(in -> in[0].mul(2f).sum(), x);
+        for (double g : r.numeric()[0]) assertEquals(2.0, g, 1e-6);
+        assertTrue(r.passed(0, 1e-6), r.toString());
+    }
+
+    @Test
     void inputsThatDoNotRequireGradAreConstants() {
         Tensor x = Tensor.of(new float[] {1, 2}).requiresGrad(true), c = Tensor.of(new float[] {3, 4});
         GradCheck.Report r = GradCheck.check(in -> in[0].mul(in[1]), x, c);

@@ -129,7 +129,9 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("  fused:   CrossEntropy, one op whose kernel computes the loss and p − onehot in one pass: what training uses");
         float[] unfused = unfusedGradient(z);
         CrossEntropy ce = CrossEntropy.builder().build();
-        float[] fused = lossAndGrad(ce, z, target)[1];
+        float[][] lossAndFused = lossAndGrad(ce, z, target);
+        float loss = lossAndFused[0][0];
+        float[] fused = lossAndFused[1];
         GradCheck.Report numeric = GradCheck.check(in -> ce.apply(in[0], new int[] {target}), Tensor.of(z, 1, z.length).requiresGrad(true));
         Table t = new Table("word", "unfused (tape)", "fused CrossEntropy (tape)", "p − onehot", "finite difference of CrossEntropy");
         double apart = 0;
@@ -140,6 +142,12 @@ final class ExplainCommand implements Callable<Integer> {
         t.print(out);
         out.printf(Locale.ROOT, "largest |unfused − fused|: %s; largest |fused − finite difference|: %.1e%n",
                 difference(apart), numeric.maxAbsError());
+        if (Math.ulp(loss) > GradCheck.DEFAULT_STEP) {
+            // L ± h·∂L/∂z_i rounds back to L once the float spacing of L passes h: the quotient reads 0
+            out.printf(Locale.ROOT, "finite differences cannot see this gradient: the loss %.4g is a float whose neighbours are %.2g away, "
+                    + "so a step of %s in a logit leaves it unchanged; the tape's gradients need no step.%n",
+                    loss, Math.ulp(loss), GradCheck.DEFAULT_STEP);
+        }
         out.println("read the fused kernel as its formula in core/kernels/reference/ReferenceCrossEntropy.java, then the fast CrossEntropyKernel.");
     }
 
@@ -268,6 +276,8 @@ final class ExplainCommand implements Callable<Integer> {
     static String probability(double logp) {
         if (logp >= Math.log(1e-4)) return String.format(Locale.ROOT, "%.4f", Math.exp(logp));
         double log10 = logp / Math.log(10);
+        // past 10^−1e9 the exponent's digits use up a double's and m's would be noise: show ln p itself
+        if (log10 < -1e9) return String.format(Locale.ROOT, "e^(%.4g)", logp);
         double k = Math.floor(log10), m = Math.pow(10, log10 - k);
         if (m >= 9.9995) {                                            // rounds up to 10.000: carry into the exponent
             m /= 10;

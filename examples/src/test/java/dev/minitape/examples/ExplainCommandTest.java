@@ -137,6 +137,14 @@ class ExplainCommandTest {
         assertTrue(at740.contains("= 740.0000 − 0.0000 = 740.0000 nats"), at740);
         assertTrue(at740.contains("= 740.0000 / 2 = 370.0000   (CrossEntropy with Reduction.MEAN: 370.0000)"), at740);
         assertTrue(explain("--logits=1e4,-1e4,0").contains("= 10000.0000 − (-10000.0000) = 20000.0000 nats"));
+        // ±1e30: every finite float is accepted, and nothing before the overflow demo is Infinity or NaN
+        String huge = explain("--logits=1e30,-1e30,0", "--target", "2");
+        String hugeBeforeTheDemo = huge.substring(0, huge.indexOf("10. Log-sum-exp"));
+        assertTrue(!hugeBeforeTheDemo.contains("Infinity") && !hugeBeforeTheDemo.contains("NaN"), huge);
+        assertTrue(huge.contains("(p(ball) = e^(-1.000e+30))"), huge);       // 10^(−4.3e29): past any printable exponent
+        // the loss 1e30 is a float 7.6e22 from its neighbours: a step of 0.01 cannot move it, and explain says so
+        assertTrue(huge.contains("finite differences cannot see this gradient: the loss 1.000e+30 is a float whose neighbours are 7.6e+22 away"), huge);
+        assertTrue(!explain().contains("finite differences cannot see"));
     }
 
     @Test
