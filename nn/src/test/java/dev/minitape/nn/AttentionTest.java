@@ -14,6 +14,7 @@ import dev.minitape.nn.MultiHeadAttention.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,16 +30,34 @@ class AttentionTest {
     @Test
     void changingALaterTokenLeavesEarlierOutputsOfATransformerBlockExactlyUnchanged() {
         TransformerBlock block = new TransformerBlock(C, H, 0f, new Rng(1));
-        int t = 6, changed = 4;
-        Tensor x = Tensor.randn(new Rng(2), 2, t, C);
-        Tensor x2 = withPositionsReplaced(x, new Rng(3), new int[] {changed}, null);
-        float[][] a = rows(block.forward(x, null)), b = rows(block.forward(x2, null));
-        for (int bi = 0; bi < 2; bi++) {
-            for (int i = 0; i < t; i++) {
-                int row = bi * t + i;
-                if (i < changed) assertArrayEquals(a[row], b[row], 0f, "batch " + bi + " position " + i + " saw position " + changed);
-                else assertFalse(Arrays.equals(a[row], b[row]), "batch " + bi + " position " + i + " should depend on position " + changed);
-            }
+        assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(x -> block.forward(x, null), null,
+                Tensor.randn(new Rng(2), 2, 6, C), 4, new Rng(3));
+    }
+
+    // With attention dropout on (training), attention runs the composite path, not the fused op, so its
+    // mask is checked again there. Dropout's masks depend only on its Rng's state, never on the values, and
+    // the composite's masked scores are −1e9 whatever the later keys hold, so their weights are exactly 0
+    // and add exactly nothing: the earlier rows are computed from bit-identical numbers in the same order.
+
+    @Test
+    void withAttentionDropoutOnChangingALaterTokenLeavesEarlierOutputsOfATransformerBlockExactlyUnchanged() {
+        Rng drops = new Rng(25);
+        TransformerBlock block = new TransformerBlock(C, H, 0.1f, new Rng(26), drops);
+        Tensor x = Tensor.randn(new Rng(27), 2, 6, C);
+        for (int changed = 1; changed < 6; changed++) {
+            assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(t -> block.forward(t, null), drops, x, changed, new Rng(28));
+        }
+    }
+
+    @Test
+    void withAttentionDropoutOnChangingALaterTokenLeavesEarlierOutputsOfADecoderBlockExactlyUnchanged() {
+        Rng drops = new Rng(29);
+        DecoderBlock block = new DecoderBlock(C, H, 0.1f, new Rng(30), drops);
+        Tensor x = Tensor.randn(new Rng(31), 2, 6, C), memory = Tensor.randn(new Rng(32), 2, 4, C);
+        Tensor padding = Tensor.of(new float[] {0, 0, 0, 1, 0, 0, 0, 0}, 2, 4);
+        for (int changed = 1; changed < 6; changed++) {
+            assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(t -> block.forward(t, memory, padding, null, null), drops, x,
+                    changed, new Rng(33));
         }
     }
 
@@ -161,6 +180,31 @@ class AttentionTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    /**
+     * Runs forward on x and on x with position {@code changed} replaced (in every batch entry), with the dropout
+     * Rng (null: none) in the same state both times, and asserts that every output before {@code changed} is
+     * exactly equal (tolerance 0) and every output from it on differs.
+     */
+    private static void assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(UnaryOperator<Tensor> forward, Rng drops,
+                                                                         Tensor x, int changed, Rng replacement) {
+        int b = x.size(0), t = x.size(1);
+        Tensor x2 = withPositionsReplaced(x, replacement, new int[] {changed}, null);
+        long state = drops == null ? 0 : drops.state();
+        float[][] before = rows(forward.apply(x));
+        if (drops != null) drops.setState(state);
+        float[][] after = rows(forward.apply(x2));
+        for (int bi = 0; bi < b; bi++) {
+            for (int i = 0; i < t; i++) {
+                int row = bi * t + i;
+                if (i < changed) {
+                    assertArrayEquals(before[row], after[row], 0f, "batch " + bi + " position " + i + " saw position " + changed);
+                } else {
+                    assertFalse(Arrays.equals(before[row], after[row]), "batch " + bi + " position " + i + " should depend on position " + changed);
+                }
+            }
+        }
+    }
 
     /** A copy of x (B, T, C) whose rows at the given positions (in every batch), or where pad[b·T + t] = 1, are new random values. */
     private static Tensor withPositionsReplaced(Tensor x, Rng rng, int[] positions, float[] pad) {
