@@ -14,12 +14,15 @@ import dev.minitape.nn.MultiHeadAttention.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * What attention's masks and cache promise: the causal mask hides the future, the incremental (cached)
- * path equals the full pass, key padding hides padded positions, and a query whose keys are all masked
- * still gets finite outputs.
+ * What attention's masks and cache promise: the causal mask hides the future (on the fused path and, with
+ * attention dropout on, on the composite one), the incremental (cached) path equals the full pass, key
+ * padding hides padded positions, a query whose keys are all masked still gets finite outputs, and the
+ * dropout path computes attention with its dropout masks as written by hand.
  */
 class AttentionTest {
     private static final int C = 8, H = 2;
@@ -29,16 +32,34 @@ class AttentionTest {
     @Test
     void changingALaterTokenLeavesEarlierOutputsOfATransformerBlockExactlyUnchanged() {
         TransformerBlock block = new TransformerBlock(C, H, 0f, new Rng(1));
-        int t = 6, changed = 4;
-        Tensor x = Tensor.randn(new Rng(2), 2, t, C);
-        Tensor x2 = withPositionsReplaced(x, new Rng(3), new int[] {changed}, null);
-        float[][] a = rows(block.forward(x, null)), b = rows(block.forward(x2, null));
-        for (int bi = 0; bi < 2; bi++) {
-            for (int i = 0; i < t; i++) {
-                int row = bi * t + i;
-                if (i < changed) assertArrayEquals(a[row], b[row], 0f, "batch " + bi + " position " + i + " saw position " + changed);
-                else assertFalse(Arrays.equals(a[row], b[row]), "batch " + bi + " position " + i + " should depend on position " + changed);
-            }
+        assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(x -> block.forward(x, null), null,
+                Tensor.randn(new Rng(2), 2, 6, C), 4, new Rng(3));
+    }
+
+    // With attention dropout on (training), attention runs the composite path, not the fused op, so its
+    // mask is checked again there. Dropout's masks depend only on its Rng's state, never on the values, and
+    // the composite's masked scores are −1e9 whatever the later keys hold, so their weights are exactly 0
+    // and add exactly nothing: the earlier rows are computed from bit-identical numbers in the same order.
+
+    @Test
+    void withAttentionDropoutOnChangingALaterTokenLeavesEarlierOutputsOfATransformerBlockExactlyUnchanged() {
+        Rng drops = new Rng(25);
+        TransformerBlock block = new TransformerBlock(C, H, 0.1f, new Rng(26), drops);
+        Tensor x = Tensor.randn(new Rng(27), 2, 6, C);
+        for (int changed = 1; changed < 6; changed++) {
+            assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(t -> block.forward(t, null), drops, x, changed, new Rng(28));
+        }
+    }
+
+    @Test
+    void withAttentionDropoutOnChangingALaterTokenLeavesEarlierOutputsOfADecoderBlockExactlyUnchanged() {
+        Rng drops = new Rng(29);
+        DecoderBlock block = new DecoderBlock(C, H, 0.1f, new Rng(30), drops);
+        Tensor x = Tensor.randn(new Rng(31), 2, 6, C), memory = Tensor.randn(new Rng(32), 2, 4, C);
+        Tensor padding = Tensor.of(new float[] {0, 0, 0, 1, 0, 0, 0, 0}, 2, 4);
+        for (int changed = 1; changed < 6; changed++) {
+            assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(t -> block.forward(t, memory, padding, null, null), drops, x,
+                    changed, new Rng(33));
         }
     }
 
@@ -160,7 +181,122 @@ class AttentionTest {
         assertTrue(e.getMessage().contains("built for self-attention; call selfAttention"), e.getMessage());
     }
 
+    // ---- (e) the dropout path's values ----------------------------------------------------------------
+
+    /**
+     * In training with attention dropout p, self-attention is softmax(masked q·kᵀ/√hd), each weight then
+     * zeroed or scaled by 1/(1 − p), times v; then proj and the residual dropout. Computed here by hand, in
+     * double, from the layer's own weights and with the dropout masks its Rng draws (which elements are kept
+     * is read back by dropping ones from the same Rng state: first the attention weights (B, H, T, T), then
+     * the output (B, T, C)); the scale of the kept ones and the mask are the test's own. Key 0 of batch entry
+     * 0 is padding, so its query 0 sees no key and attends to nothing. The layer computes in float: its
+     * outputs (|y| ≤ 1.05) differ from the double ones by about two float ulps (at most 1.5e-7 seen on either
+     * kernel tier; the largest is printed), so 5e-7.
+     */
+    @Test
+    void theDropoutPathIsTheMaskedSoftmaxWithItsWeightsDroppedAndRescaledTimesV() {
+        int b = 2, t = 5;
+        float p = 0.3f;
+        Rng drops = new Rng(34);
+        MultiHeadAttention attn = new MultiHeadAttention(C, H, p, Kind.SELF, new Rng(35), drops);
+        Tensor x = Tensor.randn(new Rng(36), b, t, C);
+        float[] padding = {1, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+        Rng replay = new Rng(drops.state());
+        float[] keptWeights = Tensor.ones(b, H, t, t).dropout(p, replay).toArray(), keptOutputs = Tensor.ones(b, t, C).dropout(p, replay).toArray();
+        float[] y = attn.selfAttention(x, Causality.CAUSAL, Tensor.of(padding, b, t)).toArray();
+
+        double scale = 1 / (1 - (double) p), worst = 0;
+        double[] heads = causalAttentionByHand(attn.namedParameters(), x, padding, keptWeights, scale);
+        var proj = attn.proj;
+        double[] out = linear(heads, b * t, C, proj.weight.data(), proj.bias.data(), C);
+        for (int at = 0; at < y.length; at++) {
+            double expected = keptOutputs[at] == 0f ? 0 : out[at] * scale;
+            worst = Math.max(worst, Math.abs(y[at] - expected));
+            assertEquals(expected, y[at], 5e-7, "output " + Arrays.toString(LayerFixtures.unflatten(at, new int[] {b, t, C})));
+        }
+        System.out.printf("AttentionTest  dropout path vs by hand in double: max |diff| %.3g%n", worst);
+    }
+
+    /**
+     * The heads of causal self-attention, concatenated (B, T, C), in double from x (B, T, C) and the layer's
+     * qkv weights: query i sees key j ≤ i unless padding[b·T + j] is 1; its weights are the softmax over the
+     * keys it sees, each times {@code scale} if kept[((b·H + h)·T + i)·T + j] is nonzero, else 0; a query that
+     * sees no key gives 0.
+     */
+    private static double[] causalAttentionByHand(Map<String, Parameter> params, Tensor x, float[] padding,
+                                                  float[] kept, double scale) {
+        int b = x.size(0), t = x.size(1), hd = C / H;
+        double[] qkv = linear(toDoubles(x.toArray()), b * t, C, params.get("qkv.weight").data(), params.get("qkv.bias").data(), 3 * C);
+        double[] heads = new double[b * t * C];
+        for (int bi = 0; bi < b; bi++) {
+            for (int h = 0; h < H; h++) {
+                for (int i = 0; i < t; i++) {
+                    int q = (bi * t + i) * 3 * C + h * hd;                        // q_i of head h; k_j at +C, v_j at +2C
+                    double[] w = new double[t];
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int j = 0; j <= i; j++) {
+                        if (padding[bi * t + j] != 0f) continue;
+                        int k = (bi * t + j) * 3 * C + C + h * hd;
+                        for (int d = 0; d < hd; d++) w[j] += qkv[q + d] * qkv[k + d] / Math.sqrt(hd);
+                        max = Math.max(max, w[j]);
+                    }
+                    for (int j = 0; j <= i; j++) if (padding[bi * t + j] == 0f) sum += w[j] = Math.exp(w[j] - max);
+                    for (int j = 0; j <= i; j++) {
+                        if (padding[bi * t + j] != 0f || kept[((bi * H + h) * t + i) * t + j] == 0f) continue;
+                        int v = (bi * t + j) * 3 * C + 2 * C + h * hd;
+                        for (int d = 0; d < hd; d++) heads[(bi * t + i) * C + h * hd + d] += w[j] / sum * scale * qkv[v + d];
+                    }
+                }
+            }
+        }
+        return heads;
+    }
+
+    /** x (n, in)·wᵀ + b in double, w (out, in). */
+    private static double[] linear(double[] x, int n, int in, float[] w, float[] bias, int out) {
+        double[] y = new double[n * out];
+        for (int r = 0; r < n; r++) {
+            for (int o = 0; o < out; o++) {
+                double s = bias[o];
+                for (int k = 0; k < in; k++) s += x[r * in + k] * w[o * in + k];
+                y[r * out + o] = s;
+            }
+        }
+        return y;
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------
+
+    /**
+     * Runs forward on x and on x with position {@code changed} replaced (in every batch entry), with the dropout
+     * Rng (null: none) in the same state both times, and asserts that every output before {@code changed} is
+     * exactly equal (tolerance 0) and every output from it on differs.
+     */
+    private static void assertALaterTokenReachesOnlyItsOwnAndLaterOutputs(UnaryOperator<Tensor> forward, Rng drops,
+                                                                         Tensor x, int changed, Rng replacement) {
+        int b = x.size(0), t = x.size(1);
+        Tensor x2 = withPositionsReplaced(x, replacement, new int[] {changed}, null);
+        long state = drops == null ? 0 : drops.state();
+        float[][] before = rows(forward.apply(x));
+        if (drops != null) drops.setState(state);
+        float[][] after = rows(forward.apply(x2));
+        for (int bi = 0; bi < b; bi++) {
+            for (int i = 0; i < t; i++) {
+                int row = bi * t + i;
+                if (i < changed) {
+                    assertArrayEquals(before[row], after[row], 0f, "batch " + bi + " position " + i + " saw position " + changed);
+                } else {
+                    assertFalse(Arrays.equals(before[row], after[row]), "batch " + bi + " position " + i + " should depend on position " + changed);
+                }
+            }
+        }
+    }
 
     /** A copy of x (B, T, C) whose rows at the given positions (in every batch), or where pad[b·T + t] = 1, are new random values. */
     private static Tensor withPositionsReplaced(Tensor x, Rng rng, int[] positions, float[] pad) {

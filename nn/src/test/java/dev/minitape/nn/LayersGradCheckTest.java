@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every layer's tape gradients against central finite differences (GradCheck, h = 1e-2, float32
  * forward), w.r.t. its input(s) and a few of its parameters, at small sizes: B = 2, T = 3, S = 4, C = 4,
- * H = 2. Tolerance |analytic − numeric| ≤ 1e-3 + 1e-2·|numeric|, as core's op checks.
+ * H = 2 (LayerNorm also at the odd width 7). Tolerance |analytic − numeric| ≤ 1e-3 + 1e-2·|numeric|, as
+ * core's op checks.
  */
 class LayersGradCheckTest {
     private static final double ATOL = 1e-3, RTOL = 1e-2;
@@ -54,6 +55,14 @@ class LayersGradCheckTest {
         LayerNorm ln = new LayerNorm(C);
         randomizeLayerNorms(ln, new Rng(3));
         check("LayerNorm", in -> ln.forward(in[0]), input(4, B, T, C), ln.weight, ln.bias);
+    }
+
+    /** Width 7 leaves a tail after the kernel's four-chain sums and its two-chain backward. */
+    @Test
+    void layerNormAtAnOddWidth() {
+        LayerNorm ln = new LayerNorm(7);
+        randomizeLayerNorms(ln, new Rng(22));
+        check("LayerNorm width 7", in -> ln.forward(in[0]), input(23, B, T, 7), ln.weight, ln.bias);
     }
 
     @Test

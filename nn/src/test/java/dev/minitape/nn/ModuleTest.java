@@ -142,7 +142,8 @@ class ModuleTest {
 
     @Test
     void aBlockWithDropoutMatchesTheSameBlockWithoutItInEvalModeOnly() {
-        // Dropout takes nothing from the Rng at construction, so both blocks get the same weights.
+        // Dropout takes nothing from the Rng at construction, so both blocks get the same weights. What the
+        // training output is (attention's dropout path, by hand) is AttentionTest's dropout-path test.
         TransformerBlock plain = new TransformerBlock(C, H, 0f, new Rng(8));
         TransformerBlock dropping = new TransformerBlock(C, H, 0.5f, new Rng(8));
         Tensor x = Tensor.randn(new Rng(9), 2, 4, C);

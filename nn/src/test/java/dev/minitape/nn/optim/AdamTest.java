@@ -2,10 +2,13 @@ package dev.minitape.nn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.nn.Parameter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,62 @@ class AdamTest {
         adamW.step();
         assertEquals(1.9f, a.data()[0], 1e-6f);       // g = 0 + 0.1·2 > 0: a full lr step, as if the gradient were 0.2
         assertEquals(1.98f, w.data()[0], 1e-6f);      // 2·(1 − 0.1·0.1), and no moment
+    }
+
+    // AdamW's decoupled decay, PyTorch's order: p = p·(1 − lr·wd) first, then the Adam update from m and v, which
+    // the decay never enters. Two steps at lr 0.1, wd 0.5 (a 5% shrink per step), where shrinking after the
+    // update instead also shrinks the updates (by lr·wd·|update| ≈ 0.005 a step: the weights end 0.003 and
+    // 0.01 away), and decay in the gradient (g + wd·p, Adam's L2) changes m and v themselves.
+    private static final double LR = 0.1, WD = 0.5, BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+    private static final float[] START = {3f, -2f};
+    private static final float[][] GRADS = {{1f, 0.5f}, {-2f, 0.25f}};
+
+    /** The weights after the two steps of GRADS from START, by AdamW's formula in double; decay first or after the update. */
+    private static double[] adamWByHand(boolean decayFirst) {
+        double[] p = {START[0], START[1]}, m = new double[2], v = new double[2];
+        for (int t = 1; t <= GRADS.length; t++) {
+            for (int i = 0; i < p.length; i++) {
+                double g = GRADS[t - 1][i];
+                if (decayFirst) p[i] *= 1 - LR * WD;
+                m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+                v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+                double mHat = m[i] / (1 - Math.pow(BETA1, t)), vHat = v[i] / (1 - Math.pow(BETA2, t));
+                p[i] -= LR * mHat / (Math.sqrt(vHat) + EPS);
+                if (!decayFirst) p[i] *= 1 - LR * WD;
+            }
+        }
+        return p;
+    }
+
+    /** Runs AdamW with weight decay wd on p (START) over GRADS; returns the optimizer's state after. */
+    private static OptimizerState adamW(double wd, Parameter p) {
+        AdamW opt = AdamW.builder().lr(LR).betas(BETA1, BETA2).eps(EPS).weightDecay(wd).build(one(p));
+        for (float[] g : GRADS) {
+            System.arraycopy(g, 0, p.gradData(), 0, g.length);
+            opt.step();
+        }
+        return opt.state();
+    }
+
+    @Test
+    void adamWShrinksTheWeightsBeforeTheAdamUpdate() {
+        Parameter p = new Parameter(START.clone(), 2);
+        adamW(WD, p);
+        double[] expected = adamWByHand(true), decayAfter = adamWByHand(false);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(Math.abs(expected[i] - decayAfter[i]) > 1e-3, "the two orders differ measurably at " + i);
+            // AdamW computes in float; its weights end within 4e-8 of the double ones, under a float ulp (2.4e-7)
+            assertEquals(expected[i], p.data()[i], 2.4e-7, "weight " + i);
+        }
+    }
+
+    @Test
+    void adamWsWeightDecayNeverEntersTheMoments() {
+        Parameter decayed = new Parameter(START.clone(), 2), plain = new Parameter(START.clone(), 2);
+        OptimizerState withDecay = adamW(WD, decayed), without = adamW(0, plain);
+        assertArrayEquals(without.tensors().get("p.exp_avg"), withDecay.tensors().get("p.exp_avg"));
+        assertArrayEquals(without.tensors().get("p.exp_avg_sq"), withDecay.tensors().get("p.exp_avg_sq"));
+        assertFalse(Arrays.equals(plain.data(), decayed.data()), "the decay did change the weights");
     }
 
     @Test
