@@ -329,6 +329,38 @@ class CrossEntropyTest {
     }
 
     @Test
+    void zLossGradientIsTwoCoefficientTimesLseTimesPOnTopOfPMinusY() {
+        // ∂(ζ·lse²)/∂z_j = 2ζ·lse·p_j, so row r's gradient is s·w_y·((1 + 2ζ·lse_r)·p_rj − [j = y_r]): s the
+        // reduction's scale (1/Σ w_y over kept rows for MEAN, 1 for SUM), w_y the target's class weight (1 without).
+        Tensor logits = Tensor.randn(new Rng(4), 4, 6).add(2f);     // lse ≈ 4: the z-loss is a third of the gradient
+        int[] targets = {1, 5, -100, 0};
+        double zeta = 0.05;
+        float[] weights = {2f, 0.5f, 1f, 1f, 1f, 3f};
+        for (float[] w : new float[][] {null, weights}) {
+            for (Reduction reduction : new Reduction[] {Reduction.MEAN, Reduction.SUM}) {
+                CrossEntropy.Builder b = CrossEntropy.builder().zLoss(zeta).reduction(reduction);
+                CrossEntropy ce = (w == null ? b : b.classWeights(w)).build();
+                float[] grad = lossAndGrad(logits, z -> ce.apply(z, targets))[1];
+                double kept = 0;
+                for (int y : targets) if (y >= 0) kept += w == null ? 1 : w[y];
+                double s = reduction == Reduction.MEAN ? 1 / kept : 1;
+                for (int r = 0; r < 4; r++) {
+                    int y = targets[r];
+                    double sum = 0;
+                    for (int j = 0; j < 6; j++) sum += Math.exp(logits.get(r, j));
+                    double lse = Math.log(sum), rowScale = y < 0 ? 0 : s * (w == null ? 1 : w[y]);
+                    for (int j = 0; j < 6; j++) {
+                        double p = Math.exp(logits.get(r, j)) / sum;
+                        double expected = rowScale * ((1 + 2 * zeta * lse) * p - (j == y ? 1 : 0));
+                        String what = reduction + (w == null ? "" : " weighted") + " row " + r + " class " + j;
+                        assertEquals(expected, grad[r * 6 + j], 1e-6, what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void diagnosticsCountKeptTokensAccuracyAndLse() {
         Tensor logits = Tensor.of(new float[] {5, 0, 0, 0, 5, 0, 0, 0, 5, 1, 1, 1}, 4, 3);
         CrossEntropy.Output out = PLAIN.evaluate(logits, new int[] {0, 2, 2, -100});

@@ -3,7 +3,8 @@ package dev.minitape.lm.sample;
 /**
  * How the next token is chosen from the model's logits z: temperature τ = 0 is greedy (argmax);
  * otherwise p ∝ exp(z/τ), restricted to the k most likely tokens when topK > 0 and then to the
- * smallest set whose probability reaches topP when topP < 1, renormalized and sampled.
+ * smallest set whose probability reaches topP when topP < 1, renormalized and sampled. Both keep the most
+ * likely tokens first; among equal logits the lower token id counts as the more likely.
  */
 public record SamplingOptions(double temperature, int topK, double topP) {
     public SamplingOptions {

@@ -49,6 +49,11 @@ public final class Checkpoint {
                            OptimizerState optimizer, TrainerState state) {}
 
     public static void save(Path runDir, String slot, Contents c) throws IOException {
+        save(runDir, slot, c, CheckpointWriter.DIRECT);
+    }
+
+    /** {@link #save(Path, String, Contents)}, writing each file through {@code writer}. */
+    static void save(Path runDir, String slot, Contents c, CheckpointWriter writer) throws IOException {
         Path target = runDir.resolve(slot), fresh = runDir.resolve(slot + ".new"), old = runDir.resolve(slot + ".old");
         deleteTree(fresh);
         Files.createDirectories(fresh);
@@ -56,16 +61,16 @@ public final class Checkpoint {
         config.put("model", c.spec());
         config.put("train", c.train());
         config.put("data", c.data());
-        writeJson(fresh.resolve("config.json"), config);
-        ModuleIo.save(c.model().module(), fresh.resolve("model.safetensors"));
-        c.tokenizer().save(fresh.resolve("tokenizer.json"));
+        writer.write(fresh.resolve("config.json"), file -> writeJson(file, config));
+        writer.write(fresh.resolve("model.safetensors"), file -> ModuleIo.save(c.model().module(), file));
+        writer.write(fresh.resolve("tokenizer.json"), c.tokenizer()::save);
         if (c.optimizer() != null) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             c.optimizer().tensors().forEach((name, values) -> tensors.put(name, new Tensor(values, values.length)));
-            SafeTensors.write(fresh.resolve("optimizer.safetensors"), tensors, c.optimizer().metadata());
+            writer.write(fresh.resolve("optimizer.safetensors"), file -> SafeTensors.write(file, tensors, c.optimizer().metadata()));
         }
-        if (c.state() != null) writeJson(fresh.resolve(STATE), c.state());
-        writeJson(fresh.resolve("COMPLETE"), Map.of());                  // written last: the folder is whole
+        if (c.state() != null) writer.write(fresh.resolve(STATE), file -> writeJson(file, c.state()));
+        writer.write(fresh.resolve("COMPLETE"), file -> writeJson(file, Map.of()));   // written last: the folder is whole
         if (Files.exists(target)) {
             deleteTree(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,11 @@
 package dev.minitape.nn.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +28,15 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
  * Hostile input never escapes as anything but a SafeTensorsException: random bytes, random mutations of
  * valid files (bit flips, truncations, header length edits, digit edits that keep the JSON valid) and
- * randomly assembled headers are either read or rejected with one; never OutOfMemoryError, another
- * exception type, or a hang. Each read that succeeds holds no more floats than the file has bytes.
+ * randomly assembled headers; never OutOfMemoryError, another exception type, or a hang. Input that cannot be a
+ * safetensors file is rejected; input that may be one is rejected, or read as its header says: each tensor's
+ * shape and the values at its data_offsets, in header order, and the metadata.
  */
 class SafeTensorsFuzzPropertyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,43 +66,94 @@ class SafeTensorsFuzzPropertyTest {
                                             @ForAll("mutations") List<Mutation> mutations) {
         byte[] bytes = bases.get(base).clone();
         for (Mutation m : mutations) bytes = m.apply(bytes);
-        readOrReject(bytes);
+        readAsTheHeaderSaysOrReject(bytes);
     }
 
+    /** A header is a JSON object, so byte 8 of a file, where the header starts, is '{'. Here it never is. */
     @Property(tries = 1000, seed = "20240618")
-    void randomBytesAreRejected(@ForAll @Size(max = 200) byte[] bytes) {
-        readOrReject(bytes);
+    void randomBytesAreRejected(@ForAll("noObjectAtByte8") byte[] bytes) {
+        assertRejected(bytes);
     }
 
+    /** The header opens an object ('{') but no byte after it could close one ('}'). */
     @Property(tries = 1000, seed = "20240619")
     void aPlausibleLengthFollowedByRandomBytesIsRejected(@ForAll @IntRange(max = 64) int length,
-                                                         @ForAll @Size(max = 100) byte[] rest) {
+                                                         @ForAll("noClosingBrace") byte[] rest) {
         byte[] bytes = ByteBuffer.allocate(9 + rest.length).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(length).put((byte) '{').put(rest).array();
-        readOrReject(bytes);
+        assertRejected(bytes);
     }
 
     @Property(tries = 2000, seed = "20240620")
     void randomlyAssembledHeadersAreReadOrRejected(@ForAll("headers") ObjectNode header,
                                                    @ForAll @IntRange(max = 64) int dataBytes) throws IOException {
         byte[] json = JSON.writeValueAsBytes(header);
-        readOrReject(SafeTensorsBytes.file(json.length, json, new byte[dataBytes]));
+        byte[] data = new byte[dataBytes];
+        for (int i = 0; i < dataBytes; i++) data[i] = (byte) (i + 1);       // a value read from elsewhere differs
+        readAsTheHeaderSaysOrReject(SafeTensorsBytes.file(json.length, json, data));
     }
 
-    // ---- the check -----------------------------------------------------------------------------------
+    // ---- the checks ----------------------------------------------------------------------------------
 
     /** Reads the bytes as a file (from memory: thousands of tries would otherwise wait on the disk). */
-    private static void readOrReject(byte[] bytes) {
+    private static TensorFile read(byte[] bytes) throws SafeTensorsException {
         try {
-            TensorFile f = SafeTensorsReader.read(NAME, new BytesChannel(bytes));
-            long floats = f.tensors().values().stream().mapToLong(Tensor::numel).sum();
-            assertTrue(floats <= bytes.length, floats + " floats from " + bytes.length + " bytes");
-            Statistics.collect("read");
+            return SafeTensorsReader.read(NAME, new BytesChannel(bytes));
         } catch (SafeTensorsException rejected) {
             assertTrue(rejected.getMessage().startsWith(NAME + ": "), rejected.getMessage());
-            Statistics.collect("rejected");
+            throw rejected;
         } catch (IOException other) {
             throw new AssertionError("an IOException that is not a SafeTensorsException: " + other, other);
+        }
+    }
+
+    private static void assertRejected(byte[] bytes) {
+        assertThrows(SafeTensorsException.class, () -> read(bytes), () -> "read " + Arrays.toString(bytes));
+    }
+
+    private static void readAsTheHeaderSaysOrReject(byte[] bytes) {
+        TensorFile f;
+        try {
+            f = read(bytes);
+        } catch (SafeTensorsException rejected) {
+            Statistics.collect("rejected");
+            return;
+        }
+        Statistics.collect("read");
+        assertAsTheHeaderSays(bytes, f);
+    }
+
+    /** f holds the tensors the header names, in its order, each of its shape and with the values at its data_offsets. */
+    private static void assertAsTheHeaderSays(byte[] bytes, TensorFile f) {
+        assertTrue(bytes.length >= 8, "read a file of " + bytes.length + " bytes, too few for the header length");
+        long length = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        assertTrue(length >= 0 && length <= bytes.length - 8, "read a file whose header length " + length + " is past its end");
+        JsonNode header;
+        try {
+            header = JSON.readTree(Arrays.copyOfRange(bytes, 8, 8 + (int) length));
+        } catch (IOException e) {
+            throw new AssertionError("read a file whose header is not JSON: " + e.getMessage(), e);
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        header.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals(HeaderParser.METADATA_KEY)) names.add(e.getKey());
+            else e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().textValue()));
+        });
+        assertEquals(names, List.copyOf(f.tensors().keySet()));
+        assertEquals(metadata, f.metadata());
+        for (String name : names) {
+            JsonNode entry = header.get(name);
+            Tensor t = f.tensors().get(name);
+            int[] shape = new int[entry.get("shape").size()];
+            for (int d = 0; d < shape.length; d++) shape[d] = entry.get("shape").get(d).intValue();
+            assertArrayEquals(shape, t.shape(), name);
+            DType dtype = DType.byName(entry.get("dtype").textValue());
+            int begin = entry.get("data_offsets").get(0).intValue(), end = entry.get("data_offsets").get(1).intValue();
+            float[] values = new float[(end - begin) / dtype.size];
+            dtype.decode(ByteBuffer.wrap(bytes, 8 + (int) length + begin, end - begin).slice().order(ByteOrder.LITTLE_ENDIAN),
+                    values, 0, values.length);
+            assertArrayEquals(values, t.data(), name);
         }
     }
 
@@ -171,6 +227,21 @@ class SafeTensorsFuzzPropertyTest {
                 .as(Punctuation::new);
         return Arbitraries.oneOf(flip, truncate, append, anyLength, nudgeLength, digit, digit, punctuation)
                 .list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    /** Random bytes whose byte 8, if they have one, is not '{'. */
+    @Provide
+    Arbitrary<byte[]> noObjectAtByte8() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(200).map(b -> {
+            if (b.length > 8 && b[8] == '{') b[8] = '[';
+            return b;
+        });
+    }
+
+    /** Random bytes without a '}'. */
+    @Provide
+    Arbitrary<byte[]> noClosingBrace() {
+        return Arbitraries.bytes().map(b -> b == '}' ? (byte) ']' : b).array(byte[].class).ofMaxSize(100);
     }
 
     /** Headers built from plausible and implausible parts: names, dtypes, shapes, offsets, metadata. */
