@@ -77,8 +77,7 @@ final class Utf8 {
 
     private static boolean printable(int cp) {
         if (cp == ' ') return true;
-        if (!Character.isValidCodePoint(cp)) return false;
-        return switch (Character.getType(cp)) {
+        return switch (Character.getType(cp)) {                            // UNASSIGNED for a non-code-point
             case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
                     Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
                     Character.PARAGRAPH_SEPARATOR -> false;
