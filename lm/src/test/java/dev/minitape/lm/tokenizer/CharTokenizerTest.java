@@ -89,6 +89,9 @@ class CharTokenizerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> chars.encodeBytes(new byte[] {'a', (byte) 0xFF}));
         assertTrue(e.getMessage().startsWith("bytes are not valid UTF-8 at offset 1 (byte 0xFF)"), e.getMessage());
         assertTrue(e.getMessage().contains("--tokenizer bpe"), e.getMessage());
+        var cut = assertThrows(IllegalArgumentException.class,                // € is E2 82 AC; its last byte is missing
+                () -> chars.encodeBytes(new byte[] {'a', (byte) 0xE2, (byte) 0x82}));
+        assertTrue(cut.getMessage().startsWith("bytes are not valid UTF-8 at offset 1 (byte 0xE2)"), cut.getMessage());
     }
 
     @Test
