@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,6 +179,16 @@ class ByteBpeTokenizerTest {
         assertEquals(ByteBpeTokenizer.MAX_VOCAB_SIZE, largest.vocabSize());
         var e = assertThrows(IllegalArgumentException.class, () -> ByteBpeTokenizer.ofMerges(merges));
         assertEquals("2096897 merges make 2097153 tokens; a BPE vocabulary has at most 2097152", e.getMessage());
+    }
+
+    @Test
+    @Tag("slow")                                                    // 2-3 s: writes and parses 30 MB
+    void theLargestVocabularySavesAndLoads(@TempDir Path dir) throws IOException {
+        // 2096896 merges: about 30 MB of JSON, under the file-size cap, and half the array cap's elements.
+        ByteBpeTokenizer largest = ByteBpeTokenizer.ofMerges(distinctMerges(ByteBpeTokenizer.MAX_VOCAB_SIZE - 256));
+        Path file = dir.resolve("largest.json");
+        largest.save(file);
+        assertEquals(largest, Tokenizer.load(file));
     }
 
     /** {@code count} merges, merge r = (r / 256, r % 256): all distinct, each of tokens made before it. */
