@@ -86,7 +86,7 @@ public final class ByteBpeTokenizer implements Tokenizer {
         for (int r = 0; r < merges.length; r++) {
             if (merges[r] == null || merges[r].length != 2) {
                 throw new IllegalArgumentException("merges[" + r + "] must be a pair {left, right}, got "
-                        + (merges[r] == null ? "null" : Arrays.toString(merges[r])));
+                        + Arrays.toString(merges[r]));                  // "null" for null
             }
             lefts[r] = merges[r][0];
             rights[r] = merges[r][1];

@@ -56,10 +56,6 @@ final class LongIntMap {
         }
     }
 
-    int size() {
-        return size;
-    }
-
     private int slot(long key) {
         return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);    // Fibonacci hashing: the top bits mix all bits
     }

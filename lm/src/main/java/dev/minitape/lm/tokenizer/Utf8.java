@@ -57,9 +57,9 @@ final class Utf8 {
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) result = decoder.flush(out);
         if (result.isError()) {
-            int at = in.position();
+            int at = in.position();                                       // where the bad sequence (>= 1 byte) starts
             throw new IllegalArgumentException("bytes are not valid UTF-8 at offset " + at + " (byte 0x"
-                    + String.format("%02X", bytes[Math.min(at, bytes.length - 1)] & 0xFF) + ")" + advice);
+                    + String.format("%02X", bytes[at] & 0xFF) + ")" + advice);
         }
         return out.flip().toString();
     }
@@ -77,8 +77,7 @@ final class Utf8 {
 
     private static boolean printable(int cp) {
         if (cp == ' ') return true;
-        if (!Character.isValidCodePoint(cp)) return false;
-        return switch (Character.getType(cp)) {
+        return switch (Character.getType(cp)) {                            // UNASSIGNED for a non-code-point
             case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
                     Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
                     Character.PARAGRAPH_SEPARATOR -> false;

@@ -3,13 +3,16 @@ package dev.minitape.lm.tokenizer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +127,9 @@ class ByteBpeTokenizerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ENGLISH_400.encode("ok \uD83D!"));
         assertTrue(e.getMessage().startsWith("text has a lone surrogate U+D83D"), e.getMessage());
         assertTrue(e.getMessage().contains("at index 3"), e.getMessage());
+        var atEnd = assertThrows(IllegalArgumentException.class, () -> ENGLISH_400.encode("ok \uD83D"));
+        assertTrue(atEnd.getMessage().startsWith("text has a lone surrogate U+D83D"), atEnd.getMessage());
+        assertTrue(atEnd.getMessage().contains("at index 3"), atEnd.getMessage());
     }
 
     @Test
@@ -142,6 +148,93 @@ class ByteBpeTokenizerTest {
         var repeated = assertThrows(IllegalArgumentException.class,
                 () -> ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}, {99, 99}, {97, 98}}));
         assertEquals("merges[2] = [97, 98] repeats merges[0]; each pair is merged once", repeated.getMessage());
+    }
+
+    @Test
+    void aRepeatedMergeNamesTheMergeItRepeats() {
+        var repeated = assertThrows(IllegalArgumentException.class,
+                () -> ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}, {99, 99}, {99, 99}}));
+        assertEquals("merges[2] = [99, 99] repeats merges[1]; each pair is merged once", repeated.getMessage());
+    }
+
+    @Test
+    void eachMergeBuiltByHandMustBeAPair() {
+        var triple = assertThrows(IllegalArgumentException.class,
+                () -> ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}, {97, 98, 99}}));
+        assertEquals("merges[1] must be a pair {left, right}, got [97, 98, 99]", triple.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}, null}));
+        assertEquals("merges[1] must be a pair {left, right}, got null", missing.getMessage());
+    }
+
+    @Test
+    void theLargestVocabularyMayBeAskedOfTraining() {
+        assertEquals(257, ByteBpeTokenizer.train("aaab", ByteBpeTokenizer.MAX_VOCAB_SIZE).vocabSize());
+    }
+
+    @Test
+    void mergesBuiltByHandMayMakeTheLargestVocabularyAndNoMore() {
+        int[][] merges = distinctMerges(ByteBpeTokenizer.MAX_VOCAB_SIZE - 255);
+        ByteBpeTokenizer largest = ByteBpeTokenizer.ofMerges(Arrays.copyOf(merges, merges.length - 1));
+        assertEquals(ByteBpeTokenizer.MAX_VOCAB_SIZE, largest.vocabSize());
+        var e = assertThrows(IllegalArgumentException.class, () -> ByteBpeTokenizer.ofMerges(merges));
+        assertEquals("2096897 merges make 2097153 tokens; a BPE vocabulary has at most 2097152", e.getMessage());
+    }
+
+    @Test
+    @Tag("slow")                                                    // 2-3 s: writes and parses 30 MB
+    void theLargestVocabularySavesAndLoads(@TempDir Path dir) throws IOException {
+        // 2096896 merges: about 30 MB of JSON, under the file-size cap, and half the array cap's elements.
+        ByteBpeTokenizer largest = ByteBpeTokenizer.ofMerges(distinctMerges(ByteBpeTokenizer.MAX_VOCAB_SIZE - 256));
+        Path file = dir.resolve("largest.json");
+        largest.save(file);
+        assertEquals(largest, Tokenizer.load(file));
+    }
+
+    /** {@code count} merges, merge r = (r / 256, r % 256): all distinct, each of tokens made before it. */
+    private static int[][] distinctMerges(int count) {
+        int[][] merges = new int[count][];
+        for (int r = 0; r < count; r++) merges[r] = new int[] {r / 256, r % 256};
+        return merges;
+    }
+
+    @Test
+    void tokenizersWithDifferentMergesAreNotEqual() {
+        ByteBpeTokenizer ab = ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}});
+        assertEquals(ab, ByteBpeTokenizer.train("abab", 300));
+        assertNotEquals(ab, ByteBpeTokenizer.ofMerges(new int[][] {{97, 99}}));
+        assertNotEquals(ab, ByteBpeTokenizer.ofMerges(new int[][] {{98, 98}}));
+        assertNotEquals(ab, ByteBpeTokenizer.ofMerges(new int[][] {{97, 98}, {256, 256}}));
+        assertNotEquals(ab, ByteBpeTokenizer.train(new byte[0], 256));
+        assertNotEquals(ab, CharTokenizer.fit("ab"));
+    }
+
+    @Test
+    void aTokenAtTheEndOfALongChainOfMergesDecodesToAllItsBytes() {
+        // merge 0 = (a, a) and merge r = (token 255 + r, a): token 355 is 101 a's, nested 100 merges deep on its left.
+        int[][] merges = new int[100][];
+        merges[0] = new int[] {'a', 'a'};
+        for (int r = 1; r < 100; r++) merges[r] = new int[] {255 + r, 'a'};
+        ByteBpeTokenizer chain = ByteBpeTokenizer.ofMerges(merges);
+        assertEquals("a".repeat(101), chain.decode(new int[] {355}));
+        assertEquals("a".repeat(104), chain.decode(new int[] {355, 'a', 256}));
+    }
+
+    @Test
+    void idsThatStandForMoreBytesThanAnArrayHoldsAreAnErrorNotACrash() {
+        // merge 0 = (0, 0) and merge r = (token 255 + r, itself): token 256 + r stands for 2^(r+1) zero bytes. A
+        // file may hold such merges; from token 318 (2^63 bytes) on, the count no longer fits in a long.
+        int[][] merges = new int[64][];
+        merges[0] = new int[] {0, 0};
+        for (int r = 1; r < 64; r++) merges[r] = new int[] {255 + r, 255 + r};
+        ByteBpeTokenizer doubling = ByteBpeTokenizer.ofMerges(merges);
+        assertArrayEquals(new byte[1 << 20], doubling.tokenBytes(256 + 19));
+        for (int id : new int[] {256 + 30, 256 + 31, 256 + 62, 256 + 63}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> doubling.decodeBytes(new int[] {id}), "token " + id);
+            assertEquals("the 1 ids decode to more than 2147483639 bytes, more than a Java array holds", e.getMessage());
+        }
+        var two = assertThrows(IllegalArgumentException.class, () -> doubling.decode(new int[] {'a', 256 + 63}));
+        assertEquals("the 2 ids decode to more than 2147483639 bytes, more than a Java array holds", two.getMessage());
     }
 
     @Test
@@ -183,6 +276,14 @@ class ByteBpeTokenizerTest {
                 """, Files.readString(file));
         Path empty = dir.resolve("bytes-only.json");
         ByteBpeTokenizer.train(new byte[0], 256).save(empty);
+        assertEquals("""
+                {
+                  "type": "byte_bpe",
+                  "version": 1,
+                  "vocabSize": 256,
+                  "merges": []
+                }
+                """, Files.readString(empty));
         assertEquals(256, Tokenizer.load(empty).vocabSize());
     }
 

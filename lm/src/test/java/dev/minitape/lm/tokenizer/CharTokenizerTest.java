@@ -67,6 +67,15 @@ class CharTokenizerTest {
     }
 
     @Test
+    void anUnknownSpaceIsShownInQuotesAndAnUnassignedCodePointByItsNumber() {
+        CharTokenizer chars = CharTokenizer.fit("ab");
+        var space = assertThrows(IllegalArgumentException.class, () -> chars.encode("a b"));
+        assertTrue(space.getMessage().startsWith("character U+0020 ' ' at index 1 is not"), space.getMessage());
+        var unassigned = assertThrows(IllegalArgumentException.class, () -> chars.encode("a\u0378"));   // no character yet
+        assertTrue(unassigned.getMessage().startsWith("character U+0378 at index 1 is not"), unassigned.getMessage());
+    }
+
+    @Test
     void decodingAnIdOutOfRangeIsAnErrorNamingIt() {
         CharTokenizer chars = CharTokenizer.fit("abc");
         var e = assertThrows(IllegalArgumentException.class, () -> chars.decode(new int[] {0, 1, 3}));
@@ -80,6 +89,9 @@ class CharTokenizerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> chars.encodeBytes(new byte[] {'a', (byte) 0xFF}));
         assertTrue(e.getMessage().startsWith("bytes are not valid UTF-8 at offset 1 (byte 0xFF)"), e.getMessage());
         assertTrue(e.getMessage().contains("--tokenizer bpe"), e.getMessage());
+        var cut = assertThrows(IllegalArgumentException.class,                // € is E2 82 AC; its last byte is missing
+                () -> chars.encodeBytes(new byte[] {'a', (byte) 0xE2, (byte) 0x82}));
+        assertTrue(cut.getMessage().startsWith("bytes are not valid UTF-8 at offset 1 (byte 0xE2)"), cut.getMessage());
     }
 
     @Test
@@ -94,6 +106,9 @@ class CharTokenizerTest {
         var unsorted = assertThrows(IllegalArgumentException.class, () -> CharTokenizer.ofCodePoints(new int[] {98, 97}));
         assertEquals("codePoints must be strictly increasing (sorted, no repeats), but codePoints[1] = 97 follows 98",
                 unsorted.getMessage());
+        var repeated = assertThrows(IllegalArgumentException.class, () -> CharTokenizer.ofCodePoints(new int[] {97, 97}));
+        assertEquals("codePoints must be strictly increasing (sorted, no repeats), but codePoints[1] = 97 follows 97",
+                repeated.getMessage());
         var invalid = assertThrows(IllegalArgumentException.class, () -> CharTokenizer.ofCodePoints(new int[] {0x110000}));
         assertTrue(invalid.getMessage().startsWith("codePoints[0] = 1114112 is not a Unicode code point"));
     }
@@ -117,6 +132,21 @@ class CharTokenizerTest {
                   "type": "char",
                   "version": 1,
                   "codePoints": [97, 98, 99, 128512]
+                }
+                """, Files.readString(file));
+    }
+
+    @Test
+    void theFileListsSixteenCodePointsALine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("chars.json");
+        CharTokenizer.fit("abcdefghijklmnopqrstuvwxyz0123456789").save(file);
+        assertEquals("""
+                {
+                  "type": "char",
+                  "version": 1,
+                  "codePoints": [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102,
+                    103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118,
+                    119, 120, 121, 122]
                 }
                 """, Files.readString(file));
     }

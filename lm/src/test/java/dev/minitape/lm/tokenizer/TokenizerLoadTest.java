@@ -95,9 +95,38 @@ class TokenizerLoadTest {
     }
 
     @Test
+    void theWrongKindOfValueIsDescribedAsFound() {
+        assertProblem("{\"type\": \"char\", \"version\": \"1\", \"codePoints\": [97]}",
+                "field \"version\" must be a whole number, got the string \"1\"");
+        assertProblem(String.format(CHAR, "[[97, 98]]"),
+                "field \"codePoints\" must be an array of whole numbers, got an array of pairs");
+        assertProblem(String.format(CHAR, "[97, [98, 99]]"), "element 1 of field \"codePoints\" is an array but the"
+                + " elements before it are numbers; an array holds one kind");
+    }
+
+    @Test
+    void aPairMustHoldTwoWholeNumbers() {
+        assertProblem(String.format(BPE, "[[97, \"b\"]]"),
+                "element 0 of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column 70");
+        assertProblem(String.format(BPE, "[[97, 97], [98]]"),
+                "element 1 of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column 78");
+    }
+
+    @Test
+    void aNumberTooLargeForAnIntNamesTheFieldOrTheElement() {
+        assertProblem("{\"type\": \"char\", \"version\": 99999999999}",
+                "field \"version\" is 99999999999, out of range for a 32-bit integer");
+        assertProblem(String.format(CHAR, "[-99999999999, 97]"),
+                "element 0 of field \"codePoints\" is -99999999999, out of range for a 32-bit integer");
+    }
+
+    @Test
     void unknownAndRepeatedFieldsAreRejected() {
         assertProblem("{\"type\": \"char\", \"version\": 1, \"codepoints\": [97]}",
                 "unknown field \"codepoints\"; a char tokenizer file has only the fields codePoints, type, version");
+        assertProblem("{\"type\": \"byte_bpe\", \"version\": 1, \"vocabSize\": 256, \"merges\": [], \"vocab_size\": 256}",
+                "unknown field \"vocab_size\"; a byte_bpe tokenizer file has only the fields merges, type, version,"
+                        + " vocabSize");
         assertProblem("{\"type\": \"char\", \"version\": 1, \"type\": \"char\"}", "field \"type\" appears twice");
     }
 
@@ -131,6 +160,12 @@ class TokenizerLoadTest {
     }
 
     @Test
+    void aVocabSizeAboveTheLargestIsNamedAsSuch() {
+        assertProblem("{\"type\": \"byte_bpe\", \"version\": 1, \"vocabSize\": 2097153, \"merges\": []}",
+                "vocabSize is 2097153; a BPE vocabulary has 256 to 2097152 tokens");
+    }
+
+    @Test
     void badCodePointsAreRejected() {
         assertProblem(String.format(CHAR, "[]"), "codePoints is empty: a char tokenizer needs at least one character");
         assertProblem(String.format(CHAR, "[98, 97]"), "codePoints must be strictly increasing (sorted, no repeats),"
@@ -155,6 +190,13 @@ class TokenizerLoadTest {
         }
         assertEquals("the file is 67108865 bytes, more than any tokenizer file (67108864 bytes at most); is it the"
                 + " right file?", problem(file));
+    }
+
+    @Test
+    void anArrayOfMoreThan4194304ElementsIsRejected() {
+        // The cap bounds what a hostile file can make us allocate; a real file's arrays are at most 2096896 merges.
+        String numbers = "[0" + ",0".repeat(JsonFields.MAX_ARRAY) + "]";
+        assertProblem(String.format(CHAR, numbers), "field \"codePoints\" has more than 4194304 elements");
     }
 
     @Test
