@@ -183,9 +183,11 @@ class AttentionTest {
     }
 
     @Test
-    void zeroHeadsAreRefusedNamingTheWidthAndHeads() {
+    void zeroHeadsOrAWidthTheHeadsDoNotDivideAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(C, 0, 0f, Kind.SELF, new Rng(25)));
         assertEquals("MultiHeadAttention: width 8 is not divisible by 0 heads", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(10, 3, 0f, Kind.CROSS, new Rng(25)));
+        assertEquals("MultiHeadAttention: width 10 is not divisible by 3 heads", e.getMessage());
     }
 
     @Test
