@@ -3,6 +3,7 @@ package dev.minitape.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,6 +182,33 @@ class AttentionTest {
         assertTrue(e.getMessage().contains("built for self-attention; call selfAttention"), e.getMessage());
     }
 
+    @Test
+    void zeroHeadsOrAWidthTheHeadsDoNotDivideAreRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(C, 0, 0f, Kind.SELF, new Rng(25)));
+        assertEquals("MultiHeadAttention: width 8 is not divisible by 0 heads", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(10, 3, 0f, Kind.CROSS, new Rng(25)));
+        assertEquals("MultiHeadAttention: width 10 is not divisible by 3 heads", e.getMessage());
+    }
+
+    @Test
+    void aCacheInTrainingWithAttentionDropoutIsRefused() {
+        MultiHeadAttention attn = new MultiHeadAttention(C, H, 0.1f, Kind.SELF, new Rng(26));
+        Tensor x = Tensor.randn(new Rng(27), 1, 3, C);
+        var e = assertThrows(IllegalArgumentException.class, () -> attn.selfAttention(x, Causality.CAUSAL, new KvCache()));
+        assertEquals("MultiHeadAttention: a KV cache is for inference; call eval() first", e.getMessage());
+    }
+
+    @Test
+    void aCrossAttentionCacheProjectsTheMemoryOnce() {
+        MultiHeadAttention cross = new MultiHeadAttention(C, H, 0f, Kind.CROSS, new Rng(28));
+        Tensor memory = Tensor.randn(new Rng(29), 1, 4, C);
+        KvCache cache = new KvCache();
+        cross.crossAttention(Tensor.randn(new Rng(30), 1, 1, C), memory, null, cache);
+        Tensor projected = cache.keys;
+        cross.crossAttention(Tensor.randn(new Rng(31), 1, 1, C), memory, null, cache);
+        assertSame(projected, cache.keys, "the memory's keys and values are computed on the first step only");
+    }
+
     // ---- (e) the dropout path's values ----------------------------------------------------------------
 
     /**
@@ -195,12 +223,24 @@ class AttentionTest {
      */
     @Test
     void theDropoutPathIsTheMaskedSoftmaxWithItsWeightsDroppedAndRescaledTimesV() {
+        assertDropoutPathIsByHand(new float[] {1, 0, 0, 0, 0, 0, 0, 0, 1, 0});
+    }
+
+    /**
+     * The same with batch entry 0 all padding: its every query attends to nothing, including the last, whose
+     * mask row is followed by batch entry 1's first, visible, key.
+     */
+    @Test
+    void theDropoutPathGivesNothingToEveryQueryOfAnAllPaddingEntry() {
+        assertDropoutPathIsByHand(new float[] {1, 1, 1, 1, 1, 0, 0, 0, 0, 0});
+    }
+
+    private static void assertDropoutPathIsByHand(float[] padding) {
         int b = 2, t = 5;
         float p = 0.3f;
         Rng drops = new Rng(34);
         MultiHeadAttention attn = new MultiHeadAttention(C, H, p, Kind.SELF, new Rng(35), drops);
         Tensor x = Tensor.randn(new Rng(36), b, t, C);
-        float[] padding = {1, 0, 0, 0, 0, 0, 0, 0, 1, 0};
         Rng replay = new Rng(drops.state());
         float[] keptWeights = Tensor.ones(b, H, t, t).dropout(p, replay).toArray(), keptOutputs = Tensor.ones(b, t, C).dropout(p, replay).toArray();
         float[] y = attn.selfAttention(x, Causality.CAUSAL, Tensor.of(padding, b, t)).toArray();

@@ -193,6 +193,8 @@ class ModuleTest {
         assertTrue(lines.contains("  mlp: Mlp"), s);
         assertTrue(lines.contains("    fc: Linear(in=8, out=32, bias=true)"), s);
         assertEquals("parameters: 872", lines.get(lines.size() - 1));
+        assertTrue(new MultiHeadAttention(C, H, 0f, MultiHeadAttention.Kind.CROSS, new Rng(14)).toString()
+                .startsWith("MultiHeadAttention(cross, dim=8, heads=2)\n"));
         assertTrue(new Embedding(10, 4, 0, new Rng(13)).toString().startsWith("Embedding(10×4, padding=0)\n  weight [10, 4]\n"));
     }
 

@@ -121,6 +121,59 @@ class AtomicWriteTest {
         assertEquals(List.of("model.safetensors"), listing());
     }
 
+    @Test
+    void nullsAreRefusedNamingWhatIsNullAndNothingIsWritten() {
+        Map<String, Tensor> nullName = new LinkedHashMap<>(), nullTensor = new LinkedHashMap<>();
+        nullName.put(null, Tensor.zeros(1));
+        nullTensor.put("w", null);
+        Map<String, String> nullKey = new LinkedHashMap<>(), nullValue = new LinkedHashMap<>();
+        nullKey.put(null, "v");
+        nullValue.put("k", null);
+        Map<String, Tensor> w = Map.of("w", Tensor.zeros(1));
+        String at = "SafeTensors.write " + file + ": ";
+
+        assertEquals(at + "tensors is null", refused(() -> SafeTensors.write(file, null, Map.of())));
+        assertEquals(at + "metadata is null", refused(() -> SafeTensors.write(file, w, null)));
+        assertEquals(at + "null name or tensor (null)", refused(() -> SafeTensors.write(file, nullName)));
+        assertEquals(at + "null name or tensor (w)", refused(() -> SafeTensors.write(file, nullTensor)));
+        assertEquals(at + "metadata has a null key or value (null -> v)", refused(() -> SafeTensors.write(file, w, nullKey)));
+        assertEquals(at + "metadata has a null key or value (k -> null)", refused(() -> SafeTensors.write(file, w, nullValue)));
+        assertPreviousFileIntactAndAlone();
+    }
+
+    @Test
+    void bytesReplaceTheFileWhole() throws IOException {
+        byte[] bytes = new byte[100_000];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) (i * 31);
+        AtomicFiles.write(file, bytes);
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+        assertEquals(List.of("model.safetensors"), listing());
+    }
+
+    @Test
+    void aTemporaryFileThatCannotBeRemovedIsReportedWithTheFailure() throws IOException {
+        // the contents fail after turning the temporary file into a folder that is not empty, so the
+        // clean-up's delete fails too: the caller gets the first failure with the second attached
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file, ch -> {
+            Path temp;
+            try (Stream<Path> s = Files.list(dir)) {
+                temp = s.filter(p -> p.getFileName().toString().startsWith(".model.safetensors.tmp-")).findFirst().orElseThrow();
+            }
+            Files.delete(temp);
+            Files.createDirectories(temp.resolve("inside"));
+            throw new IOException("disk full (simulated)");
+        }));
+
+        assertEquals("disk full (simulated)", e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertTrue(e.getSuppressed()[0] instanceof java.nio.file.DirectoryNotEmptyException, e.getSuppressed()[0].toString());
+        assertArrayEquals(previous, Files.readAllBytes(file), "the previous file changed");
+    }
+
+    private static String refused(org.junit.jupiter.api.function.Executable write) {
+        return assertThrows(IllegalArgumentException.class, write).getMessage();
+    }
+
     private void assertPreviousFileIntactAndAlone() {
         try {
             assertArrayEquals(previous, Files.readAllBytes(file), "the previous file changed");

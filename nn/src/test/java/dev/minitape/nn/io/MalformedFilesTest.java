@@ -2,10 +2,12 @@ package dev.minitape.nn.io;
 
 import static dev.minitape.nn.io.SafeTensorsBytes.f32;
 import static dev.minitape.nn.io.SafeTensorsBytes.file;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.minitape.core.Tensor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -59,6 +61,12 @@ class MalformedFilesTest {
         assertRejected(big, "the header length 150000000 is over the 100 MB limit");
     }
 
+    @Test
+    void aHeaderLengthOneBytePastTheEndOfTheFile() {
+        assertRejected(file(3, "{}".getBytes(StandardCharsets.UTF_8), new byte[0]),
+                "the header length 3 reaches past the end of the file (10 bytes, so at most 2 after the length)");
+    }
+
     // ---- the header as text and JSON ------------------------------------------------------------------
 
     @Test
@@ -84,7 +92,7 @@ class MalformedFilesTest {
 
     @Test
     void contentAfterTheHeadersObject() {
-        assertRejected(file("{} {}", new byte[0]), "unexpected content after the header's JSON object");
+        assertRejected(file("{} {}", new byte[0]), "unexpected content after the header's JSON object at character 3");
     }
 
     @Test
@@ -114,6 +122,20 @@ class MalformedFilesTest {
     void aRepeatedField() {
         assertRejected(file("{'w':{'dtype':'F32','dtype':'F32','shape':[1],'data_offsets':[0,4]}}", f32(1)),
                 "tensor 'w' has field 'dtype' twice");
+    }
+
+    @Test
+    void eachMissingFieldIsNamed() {
+        assertRejected(file("{'w':{'shape':[1],'data_offsets':[0,4]}}", f32(1)), "tensor 'w' lacks field(s) [dtype]");
+        assertRejected(file("{'w':{'dtype':'F32','data_offsets':[0,4]}}", f32(1)), "tensor 'w' lacks field(s) [shape]");
+    }
+
+    @Test
+    void aRepeatedShapeOrDataOffsets() {
+        assertRejected(file("{'w':{'dtype':'F32','shape':[1],'shape':[1],'data_offsets':[0,4]}}", f32(1)),
+                "tensor 'w' has field 'shape' twice");
+        assertRejected(file("{'w':{'dtype':'F32','shape':[1],'data_offsets':[0,4],'data_offsets':[0,4]}}", f32(1)),
+                "tensor 'w' has field 'data_offsets' twice");
     }
 
     @Test
@@ -199,6 +221,12 @@ class MalformedFilesTest {
     }
 
     @Test
+    void offsetsThatAreNotAnArray() {
+        assertRejected(file("{'w':{'dtype':'F32','shape':[1],'data_offsets':4}}", f32(1)),
+                "tensor 'w': data_offsets must be an array [begin, end], got 4");
+    }
+
+    @Test
     void negativeOffsets() {
         assertRejected(file("{'w':{'dtype':'F32','shape':[1],'data_offsets':[-4,0]}}", f32(1)),
                 "tensor 'w': data_offsets value -4 is negative");
@@ -208,6 +236,12 @@ class MalformedFilesTest {
     void aByteCountThatDisagreesWithShapeAndDtype() {
         assertRejected(file("{'w':{'dtype':'F32','shape':[2],'data_offsets':[0,4]}}", f32(1)),
                 "tensor 'w': shape [2] of F32 needs 2 × 4 = 8 bytes, but data_offsets [0, 4] span 4");
+    }
+
+    @Test
+    void aByteCountThatDisagreesAfterTheFirstTensor() {
+        assertRejected(file("{" + W4 + ",'b':{'dtype':'F32','shape':[2],'data_offsets':[4,8]}}", f32(1, 2)),
+                "tensor 'b': shape [2] of F32 needs 2 × 4 = 8 bytes, but data_offsets [4, 8] span 4");
     }
 
     @Test
@@ -275,6 +309,13 @@ class MalformedFilesTest {
         assertRejected(file("{'__metadata__':{},'__metadata__':{}}", new byte[0]), "duplicate name '__metadata__'");
     }
 
+    @Test
+    void aLongNameIsQuotedWholeUpTo60CharactersAndClippedBeyond() {
+        String sixty = "n".repeat(60), sixtyOne = "n".repeat(61);
+        assertRejected(file("{'" + sixty + "': 3}", new byte[0]), "tensor '" + sixty + "' must be an object");
+        assertRejected(file("{'" + sixtyOne + "': 3}", new byte[0]), "tensor '" + sixty + "...(61 chars)' must be an object");
+    }
+
     // ---- and a well-formed neighbour of all of the above, for contrast ---------------------------------
 
     @Test
@@ -284,6 +325,25 @@ class MalformedFilesTest {
         TensorFile f = SafeTensors.read(p);
         assertEquals(42f, f.tensors().get("w").toArray()[0]);
         assertEquals("b", f.metadata().get("a"));
+    }
+
+    @Test
+    void tensorsListedOutOfOffsetOrderRead() throws IOException {
+        Path p = SafeTensorsBytes.write(dir, "shuffled.safetensors", file("{"
+                + "'second':{'dtype':'F32','shape':[1],'data_offsets':[4,8]},"
+                + "'first':{'dtype':'F32','shape':[1],'data_offsets':[0,4]}}", f32(1, 2)));
+        TensorFile f = SafeTensors.read(p);
+        assertEquals(1f, f.tensors().get("first").item());
+        assertEquals(2f, f.tensors().get("second").item());
+    }
+
+    @Test
+    void aTensorOfRank9Reads() throws IOException {
+        Path p = SafeTensorsBytes.write(dir, "rank9.safetensors",
+                file("{'w':{'dtype':'F32','shape':[1,1,1,1,2,1,1,1,1],'data_offsets':[0,8]}}", f32(5, 6)));
+        Tensor w = SafeTensors.read(p).tensors().get("w");
+        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 1, 1, 1, 1}, w.shape());
+        assertArrayEquals(new float[] {5, 6}, w.toArray());
     }
 
     private void assertRejected(byte[] bytes, String expected) {

@@ -139,6 +139,25 @@ class ModuleIoTest {
                 e.getMessage());
     }
 
+    @Test
+    void aNameThatIsBothATensorAndATiedRecordIsRejected() throws IOException {
+        Path file = dir.resolve("twice.safetensors");
+        SafeTensors.write(file, Map.of("embed", Tensor.zeros(5, 3), "head.weight", Tensor.zeros(5, 3)),
+                Map.of("minitape.tied.head.weight", "embed"));
+
+        SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> ModuleIo.load(new TinyNet.Tied(1), file));
+
+        assertTrue(e.getMessage().contains("'head.weight' is both a tensor and, in the metadata, tied to 'embed'"),
+                e.getMessage());
+    }
+
+    @Test
+    void nullMetadataIsRefusedOnSave() {
+        Path file = dir.resolve("x.safetensors");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModuleIo.save(new TinyNet(1), file, null));
+        assertEquals("ModuleIo.save " + file + ": metadata is null; pass Map.of()", e.getMessage());
+    }
+
     /** The same names as {@link TinyNet.Tied} but two separate parameters. */
     static final class Untied extends Module {
         final Parameter embed;

@@ -156,6 +156,13 @@ class SafeTensorsRoundTripTest {
         assertEquals(0, t.get("d").dim());
     }
 
+    @Test
+    void halfNaNsStayNaNsWithTheirPayload() {
+        // a half NaN's 10 mantissa bits are the top 10 of the float's 23, as numpy's float16 → float32
+        assertEquals(0x7fc00000, Float.floatToRawIntBits(DType.halfToFloat((short) 0x7e00)));
+        assertEquals(0xffc02000, Float.floatToRawIntBits(DType.halfToFloat((short) 0xfe01)));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     private byte[] writeBytes(Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {

@@ -117,6 +117,7 @@ class AdamTest {
     void amsgradKeepsTheLargestSecondMoment() {
         Parameter p = new Parameter(new float[] {0f}, 1);
         Adam adam = Adam.builder().amsgrad(true).build(one(p));
+        assertTrue(adam.amsgrad());
         p.gradData()[0] = 10f;
         adam.step();
         p.gradData()[0] = 0f;
@@ -156,5 +157,24 @@ class AdamTest {
                 assertThrows(IllegalArgumentException.class, () -> AdamW.builder().weightDecay(-0.1).build(named)).getMessage());
         assertEquals("AdamW: no parameters to optimize (1 empty groups)",
                 assertThrows(IllegalArgumentException.class, () -> AdamW.builder().build(Map.of())).getMessage());
+    }
+
+    @Test
+    void theEdgesPyTorchAcceptsAreAccepted() {
+        // torch.optim.Adam checks 0 <= beta < 1 and 0 <= eps: zero betas and a zero eps are valid options
+        Adam adam = Adam.builder().betas(0, 0).eps(0).build(one(new Parameter(new float[] {1f}, 1)));
+        assertEquals(0.0, adam.beta1());
+        assertEquals(0.0, adam.beta2());
+        assertEquals(0.0, adam.eps());
+    }
+
+    @Test
+    void aBeta2OfOneAndAnInfiniteEpsAreRefused() {
+        Map<String, Parameter> named = one(new Parameter(new float[] {1f}, 1));
+        assertEquals("Adam: beta2 must be in [0, 1), got 1.0",
+                assertThrows(IllegalArgumentException.class, () -> Adam.builder().betas(0.9, 1).build(named)).getMessage());
+        assertEquals("AdamW: eps must be finite and >= 0, got Infinity",
+                assertThrows(IllegalArgumentException.class,
+                        () -> AdamW.builder().eps(Double.POSITIVE_INFINITY).build(named)).getMessage());
     }
 }

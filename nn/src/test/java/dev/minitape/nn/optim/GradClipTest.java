@@ -77,4 +77,11 @@ class GradClipTest {
                 assertThrows(IllegalArgumentException.class, () -> GradClip.clipGlobalNorm(List.of(a), -1)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> GradClip.clipGlobalNorm(List.of(a), Double.NaN));
     }
+
+    @Test
+    void aMaxNormOfZeroZeroesEveryGradient() {
+        Parameter a = withGrad(3f, -4f);
+        assertEquals(5.0, GradClip.clipGlobalNorm(List.of(a), 0));
+        assertArrayEquals(new float[] {0f, -0f}, a.gradData());
+    }
 }

@@ -59,4 +59,20 @@ class LrScheduleTest {
         assertEquals("LrSchedule.lr: step must be >= 0, got -1",
                 assertThrows(IllegalArgumentException.class, () -> s.lr(-1)).getMessage());
     }
+
+    @Test
+    void minLrEqualToMaxLrIsAFlatSchedule() {
+        LrSchedule flat = LrSchedule.warmupCosine(1e-3, 1e-3, 0, 100);
+        assertEquals(1e-3, flat.lr(0));
+        assertEquals(1e-3, flat.lr(50));
+        assertEquals(1e-3, flat.lr(500));
+    }
+
+    @Test
+    void aNegativeMinLrAndANegativeStepOfTheConstantAreRefused() {
+        assertEquals("LrSchedule.warmupCosine: minLr: lr must be finite and >= 0, got -1.0E-4",
+                assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupCosine(1e-3, -1e-4, 10, 100)).getMessage());
+        assertEquals("LrSchedule.lr: step must be >= 0, got -1",
+                assertThrows(IllegalArgumentException.class, () -> LrSchedule.constant(3e-4).lr(-1)).getMessage());
+    }
 }

@@ -200,4 +200,43 @@ class OptimizerStateTest {
         assertEquals(before.metadata(), opt.state().metadata());
         before.tensors().forEach((k, v) -> assertArrayEquals(v, opt.state().tensors().get(k), k));
     }
+
+    @Test
+    void eachGroupsLrIsRestored() {
+        AdamW saved = AdamW.builder().lr(0.1).build(ParamGroup.decayAndNoDecay(twoParams(), 0.1));
+        saved.groups().get(0).setLr(0.03);                                   // as a schedule would have left them
+        saved.groups().get(1).setLr(0.02);
+        AdamW fresh = AdamW.builder().lr(0.1).build(ParamGroup.decayAndNoDecay(twoParams(), 0.1));
+        fresh.loadState(saved.state());
+        assertEquals(0.03, fresh.groups().get(0).lr());
+        assertEquals(0.02, fresh.groups().get(1).lr());
+    }
+
+    @Test
+    void moreGroupsThanTheOptimizerHasAreRefused() {
+        OptimizerState twoGroups = AdamW.builder().build(ParamGroup.decayAndNoDecay(twoParams(), 0.1)).state();
+        AdamW one = AdamW.builder().build(twoParams());
+        var e = assertThrows(IllegalArgumentException.class, () -> one.loadState(twoGroups));
+        assertEquals("AdamW.loadState: the state has more than the 1 parameter groups of this optimizer", e.getMessage());
+    }
+
+    @Test
+    void aSavedLrThatNoOptimizerAcceptsIsRefused() {
+        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
+        Map<String, String> meta = new LinkedHashMap<>(s.metadata());
+        meta.put("group.0.lr", "-0.1");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
+        assertEquals("AdamW.loadState: group.0.lr: lr must be finite and >= 0, got -0.1", e.getMessage());
+    }
+
+    @Test
+    void buffersWithoutTheirStepCountAreRefused() {
+        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
+        Map<String, String> meta = new LinkedHashMap<>(s.metadata());
+        meta.remove("lin.bias.step");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
+        assertEquals("AdamW.loadState: 'lin.bias.exp_avg' is present but 'lin.bias.step' is not", e.getMessage());
+    }
 }

@@ -103,4 +103,65 @@ class ParamGroupTest {
         assertEquals("AdamW.setLr: lr must be finite and >= 0, got Infinity",
                 assertThrows(IllegalArgumentException.class, () -> opt.setLr(Double.POSITIVE_INFINITY)).getMessage());
     }
+
+    @Test
+    void gpt2sPositionTableIsAnEmbedding() {
+        assertTrue(ParamGroup.looksLikeEmbedding("transformer.wpe.weight"));
+    }
+
+    @Test
+    void nanGivesAGroupOptionBackToTheOptimizer() {
+        ParamGroup g = ParamGroup.of(gptLike()).withLr(0.5).withWeightDecay(0.2).withLr(Double.NaN).withWeightDecay(Double.NaN);
+        AdamW opt = AdamW.builder().lr(1e-3).weightDecay(0.05).build(List.of(g));
+        assertEquals(1e-3, opt.groups().get(0).lr());
+        assertEquals(0.05, opt.groups().get(0).weightDecay());
+    }
+
+    @Test
+    void badGroupWeightDecayAndLrAreNamed() {
+        ParamGroup g = ParamGroup.of(gptLike());
+        assertEquals("ParamGroup.withWeightDecay: weight decay must be finite and >= 0, got -0.1",
+                assertThrows(IllegalArgumentException.class, () -> g.withWeightDecay(-0.1)).getMessage());
+        assertEquals("ParamGroup.withWeightDecay: weight decay must be finite and >= 0, got Infinity",
+                assertThrows(IllegalArgumentException.class, () -> g.withWeightDecay(Double.POSITIVE_INFINITY)).getMessage());
+        ParamGroup own = AdamW.builder().build(gptLike()).groups().get(0);
+        assertEquals("ParamGroup.setLr: lr must be finite and >= 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> own.setLr(-1)).getMessage());
+    }
+
+    @Test
+    void aNullNameOrParameterIsRefused() {
+        Map<String, Parameter> nullParam = new LinkedHashMap<>();
+        nullParam.put("w", null);
+        assertEquals("ParamGroup: null name or parameter (name w)",
+                assertThrows(IllegalArgumentException.class, () -> ParamGroup.of(nullParam)).getMessage());
+        Map<String, Parameter> nullName = new LinkedHashMap<>();
+        nullName.put(null, new Parameter(new float[1], 1));
+        assertEquals("ParamGroup: null name or parameter (name null)",
+                assertThrows(IllegalArgumentException.class, () -> ParamGroup.of(nullName)).getMessage());
+    }
+
+    /** An optimizer of a user's own that passes its defaults to Optimizer unchecked. */
+    private static final class Unchecked extends Optimizer {
+        Unchecked(List<ParamGroup> groups, double lr, double weightDecay) {
+            super("Unchecked", groups, lr, weightDecay);
+        }
+
+        @Override
+        protected List<String> bufferNames() {
+            return List.of();
+        }
+
+        @Override
+        protected void update(ParamGroup group, float[] w, float[] g, int t, float[][] buffers) {}
+    }
+
+    @Test
+    void optimizerChecksTheDefaultsItFillsIn() {
+        List<ParamGroup> groups = List.of(ParamGroup.of(gptLike()).withLr(0.1), ParamGroup.of(Map.of("x", new Parameter(new float[1], 1))));
+        assertEquals("Unchecked: group 1: lr must be finite and >= 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> new Unchecked(groups, -1, 0)).getMessage());
+        assertEquals("Unchecked: group 0: weight decay must be finite and >= 0, got NaN",
+                assertThrows(IllegalArgumentException.class, () -> new Unchecked(groups, 0.1, Double.NaN)).getMessage());
+    }
 }

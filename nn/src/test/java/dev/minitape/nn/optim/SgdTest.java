@@ -2,10 +2,13 @@ package dev.minitape.nn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.minitape.nn.Parameter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +101,34 @@ class SgdTest {
         assertEquals("Sgd: nesterov needs momentum > 0 and dampening 0, got momentum 0.9 and dampening 0.1",
                 assertThrows(IllegalArgumentException.class,
                         () -> Sgd.builder().lr(0.1).momentum(0.9).dampening(0.1).nesterov(true).build(named)).getMessage());
+    }
+
+    @Test
+    void anInfiniteMomentumAndANanDampeningAreRefused() {
+        Map<String, Parameter> named = one(new Parameter(new float[] {1f}, 1));
+        assertEquals("Sgd: momentum must be finite and >= 0, got Infinity",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Sgd.builder().lr(0.1).momentum(Double.POSITIVE_INFINITY).build(named)).getMessage());
+        assertEquals("Sgd: dampening must be finite, got NaN",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Sgd.builder().lr(0.1).momentum(0.9).dampening(Double.NaN).build(named)).getMessage());
+    }
+
+    @Test
+    void groupsWithTheirOwnLrNeedNoDefault() {
+        Parameter p = new Parameter(new float[] {1f}, 1);
+        Sgd sgd = Sgd.builder().build(List.of(ParamGroup.of(one(p)).withLr(0.5)));
+        p.gradData()[0] = 0.25f;
+        sgd.step();
+        assertEquals(1f - 0.5f * 0.25f, p.toArray()[0]);
+    }
+
+    @Test
+    void theOptionsAreKept() {
+        Sgd heavyBall = Sgd.builder().lr(0.1).momentum(0.9).dampening(0.1).build(one(new Parameter(new float[] {1f}, 1)));
+        assertEquals(0.9, heavyBall.momentum());
+        assertEquals(0.1, heavyBall.dampening());
+        assertFalse(heavyBall.nesterov());
+        assertTrue(Sgd.builder().lr(0.1).momentum(0.9).nesterov(true).build(one(new Parameter(new float[] {1f}, 1))).nesterov());
     }
 }
