@@ -2,8 +2,8 @@ package dev.minitape.core.kernels;
 
 /**
  * Sums over a row in double, in four interleaved chains: one chain waits on the previous add's latency, four
- * overlap. The order is fixed ((s0 + s1) + (s2 + s3), chain k holding the terms j ≡ k mod 4), so a result
- * depends only on the values.
+ * overlap. The order is fixed ((s0 + s1) + (s2 + s3), chain k holding the terms j ≡ k mod 4 of the whole groups
+ * of four, chain 0 the last n mod 4 as well), so a result depends only on the values.
  */
 final class Sums {
     private Sums() {}

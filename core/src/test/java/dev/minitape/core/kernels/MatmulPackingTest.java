@@ -29,6 +29,7 @@ class MatmulPackingTest {
         {6, 256, 31}, {6, 257, 32}, {7, 255, 47}, {11, 514, 65},          // KC and either side, 2 KC + 2; strips and tails
         {19, 258, 127}, {3, 259, 129},                                    // WIDE either side
         {8, 100, 511}, {4, 60, 512}, {5, 33, 513}, {2, 20, 1025},         // one panel, two (257 + 256), three
+        {6, 256, 512},                                                    // a full block: KC deep, NC wide, strips to the end
         {300, 257, 5}, {200, 40, 15}, {130, 300, 61},                     // transposed: A packed, across KC
         {9, 600, 700},                                                    // split by columns: a panel starting mid-row
     };

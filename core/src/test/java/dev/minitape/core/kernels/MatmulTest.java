@@ -275,6 +275,39 @@ class MatmulTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Matmul.nn(x, new int[] {0, 1}, x, new int[] {0}, x, new int[] {0, 0}, 1, 1, 1));
         assertTrue(e.getMessage().contains("2, 1, 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Matmul.nn(x, new int[] {0}, x, new int[] {0}, x, new int[] {0, 1}, 1, 1, 1));
+        assertTrue(e.getMessage().contains("1, 1, 2"), e.getMessage());
+    }
+
+    /**
+     * The tier decides who computes: 1·2²⁴ + 1·1 + 1·1 is 2²⁴ in the fast kernels' float fma chain (each + 1 is a tie
+     * that rounds back to even) and 2²⁴ + 2 in the reference tier's double sum, for every layout and the batched form.
+     */
+    @Test
+    void theReferenceTierComputesInDouble() {
+        float big = 0x1p24f;
+        float[] a = {1, 1, 1}, b = {big, 1, 1};                // A is 1×3 and its own transpose; B 3×1 likewise
+        String before = KernelTier.current();
+        try {
+            for (String tier : new String[] {"fast", "reference"}) {
+                KernelTier.select(tier);
+                float expected = tier.equals("fast") ? big : big + 2;
+                for (Layout layout : Layout.values()) {
+                    float[] c = {0};
+                    layout.run(c, 0, a, 0, b, 0, 1, 3, 1);
+                    assertEquals(expected, c[0], tier + " " + layout);
+                    float[] batched = {0, 0};
+                    layout.run(batched, new int[] {0, 1}, a, new int[] {0, 0}, b, new int[] {0, 0}, 1, 3, 1);
+                    assertArrayEquals(new float[] {expected, expected}, batched, tier + " " + layout + " batched");
+                }
+                float[] c = {Float.NaN};
+                Matmul.nnOverwrite(c, 0, a, 0, b, 0, 1, 3, 1);
+                assertEquals(expected, c[0], tier + " nnOverwrite");
+            }
+        } finally {
+            KernelTier.select(before);
+        }
     }
 
     private static float[] random(Random rnd, int size) {
