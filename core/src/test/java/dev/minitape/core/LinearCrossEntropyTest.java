@@ -99,6 +99,11 @@ class LinearCrossEntropyTest {
                 else assertNull(in[k].grad(), names[k] + " while only " + names[which] + " requires a gradient");
             }
         }
+        // nothing to train and no bias, on a recording tape: the loss alone
+        try (Tape tape = Tape.start()) {
+            float fused = ce.applyLinear(h0.detach(), w0.detach(), null, targets).item();
+            assertEquals(ce.apply(h0.matmul(w0.transpose(0, 1)), targets).item(), fused, 1e-5);
+        }
     }
 
     @Test
