@@ -371,6 +371,41 @@ class CrossEntropyTest {
     }
 
     @Test
+    void softTargetDiagnosticsCompareEachRowsArgmaxWithItsTargetsFirstLargest() {
+        // targets' largest class: 2, 1, and a tie between 0 and 2 (the first counts); the logits pick 2, 1, 0
+        Tensor logits = Tensor.of(new float[] {0, 1, 3, 0, 4, 1, 2, 1, 0}, 3, 3);
+        Tensor soft = Tensor.of(new float[] {0.1f, 0.2f, 0.7f, 0.3f, 0.6f, 0.1f, 0.4f, 0.2f, 0.4f}, 3, 3);
+        CrossEntropy.Output out = PLAIN.evaluate(logits, soft);
+        assertEquals(3, out.tokens());
+        assertEquals(1.0, out.accuracy(), 0.0);
+        out = PLAIN.evaluate(Tensor.of(new float[] {0, 1, 2}, 1, 3), Tensor.of(new float[] {0.4f, 0.2f, 0.4f}, 1, 3));
+        assertEquals(0.0, out.accuracy(), 0.0);
+    }
+
+    @Test
+    void diagnosticsOfABatchWithEveryTargetIgnoredAreZeroNotNaN() {
+        CrossEntropy.Output out = PLAIN.evaluate(Tensor.randn(new Rng(4), 3, 5), new int[] {-100, -100, -100});
+        assertEquals(0, out.tokens());
+        assertEquals(0.0, out.accuracy(), 0.0);
+        assertEquals(0.0, out.meanLogSumExp(), 0.0);
+    }
+
+    @Test
+    void badOptionsAndShapesForSoftTargetsAndTheBuilderAreExplained() {
+        Tensor logits = Tensor.zeros(2, 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> CrossEntropy.builder().classWeights(new float[] {1, 1, 1, 1}).build().apply(logits, Tensor.zeros(2, 3)));
+        assertTrue(e.getMessage().contains("4 class weights for 3 classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(Tensor.zeros(2, 0), new int[] {0, 0}));
+        assertTrue(e.getMessage().contains("have no classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CrossEntropy.builder().classWeights(new float[] {1, Float.POSITIVE_INFINITY}));
+        assertTrue(e.getMessage().contains("class weight Infinity for class 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CrossEntropy.builder().zLoss(Double.POSITIVE_INFINITY));
+        assertTrue(e.getMessage().contains("zLoss coefficient must be a finite number >= 0, got Infinity"), e.getMessage());
+    }
+
+    @Test
     void badInputIsExplained() {
         Tensor logits = Tensor.zeros(2, 3);
         var e = assertThrows(IllegalArgumentException.class, () -> PLAIN.apply(logits, new int[] {0, 3}));

@@ -2,6 +2,7 @@ package dev.minitape.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,44 @@ class LinearCrossEntropyTest {
         for (int r = 0; r < n; r++) targets[r] = rng.nextInt(v);
         CrossEntropy ce = CrossEntropy.builder().build();
         assertSame(run(h, w, bias, false, ce, targets, null), run(h, w, bias, true, ce, targets, null), "chunked");
+        // without a bias each chunk's logits start from zeros, not from the last chunk's logits: the per-row losses
+        // on both sides of the first chunk's end (838 rows of 5000 classes), against the unfused path on those rows
+        CrossEntropy none = CrossEntropy.builder().reduction(Reduction.NONE).build();
+        float[] fused = none.applyLinear(h, w, null, targets).toArray();
+        int from = (1 << 22) / v - 5;
+        Tensor tail = Tensor.of(java.util.Arrays.copyOfRange(h.toArray(), from * c, n * c), n - from, c);
+        float[] unfused = none.apply(tail.matmul(w.transpose(0, 1)), java.util.Arrays.copyOfRange(targets, from, n)).toArray();
+        assertArrayEquals(unfused, java.util.Arrays.copyOfRange(fused, from, n), 1e-4f, "chunked without bias");
+    }
+
+    @Test
+    void eachInputThatRequiresAGradientGetsItsOwnAloneAndTheOthersNone() {
+        // frozen features, a frozen output layer, or a bias alone being trained
+        Rng rng = new Rng(34);
+        Tensor h0 = Tensor.randn(rng, 5, 4), w0 = Tensor.randn(rng, 6, 4), b0 = Tensor.randn(rng, 6);
+        int[] targets = {0, 5, -100, 2, 3};
+        CrossEntropy ce = CrossEntropy.builder().labelSmoothing(0.1).build();
+        Run all = run(h0, w0, b0, false, ce, targets, null);
+        String[] names = {"hidden", "weight", "bias"};
+        for (int which = 0; which < 3; which++) {
+            Tensor[] in = {h0.detach().requiresGrad(which == 0), w0.detach().requiresGrad(which == 1),
+                b0.detach().requiresGrad(which == 2)};
+            try (Tape tape = Tape.start()) {
+                Tensor loss = ce.applyLinear(in[0], in[1], in[2], targets);
+                assertEquals(all.loss, loss.item(), 1e-5, names[which]);
+                loss.backward();
+            }
+            float[][] want = {all.dh, all.dw, all.db};
+            for (int k = 0; k < 3; k++) {
+                if (k == which) assertArrayEquals(want[k], in[k].grad().toArray(), 1e-5f, names[which]);
+                else assertNull(in[k].grad(), names[k] + " while only " + names[which] + " requires a gradient");
+            }
+        }
+        // nothing to train and no bias, on a recording tape: the loss alone
+        try (Tape tape = Tape.start()) {
+            float fused = ce.applyLinear(h0.detach(), w0.detach(), null, targets).item();
+            assertEquals(ce.apply(h0.matmul(w0.transpose(0, 1)), targets).item(), fused, 1e-5);
+        }
     }
 
     @Test

@@ -58,7 +58,8 @@ class ExpTest {
         for (float v : x) shift = Math.max(shift, v);
         float[] y = exps(x, shift);
         for (int i = 0; i < x.length; i++) {
-            double want = Math.exp(x[i] - shift);
+            // the fast tier rounds x − shift to a float first, the reference takes the exact difference
+            double want = KernelTier.reference() ? Math.exp((double) x[i] - shift) : Math.exp(x[i] - shift);
             if (want < 1.2e-38) continue;                             // below e^−87.3: may flush to 0
             assertEquals(want, y[i], TOLERANCE * want, "e^(" + x[i] + " − " + shift + ")");
         }
@@ -168,18 +169,22 @@ class ExpTest {
         int n = Exp.BLOCK;
         float[] expected = new float[n];
         int checked = 0;
-        for (float low : new float[] {-1f, -10.39f, -10.4f, -11f, -43.6f, -43.7f, -44f, -80f}) {
-            for (int i = 0; i < n; i++) s.in[i] = low * i / (n - 1);
-            s.in[n - 1] = low;
-            Exp.block(s, n, 0f, Exp.WIDE);
-            System.arraycopy(s.out, 0, expected, 0, n);
-            for (int path = Exp.path(low, 0f); path < Exp.WIDE; path++) {
-                Exp.block(s, n, 0f, path);
-                assertArrayEquals(expected, Arrays.copyOf(s.out, n), "path " + path + " down to " + low);
-                checked++;
+        for (float shift : new float[] {0f, 7.25f}) {                 // the shift is subtracted on every path
+            for (float low : new float[] {-1f, -10.39f, -10.4f, -11f, -43.6f, -43.7f, -44f, -80f}) {
+                for (int i = 0; i < n; i++) s.in[i] = shift + low * i / (n - 1);
+                s.in[n - 1] = shift + low;
+                Exp.block(s, n, shift, Exp.WIDE);
+                System.arraycopy(s.out, 0, expected, 0, n);
+                for (int path = Exp.path(s.in[n - 1], shift); path < Exp.WIDE; path++) {
+                    Arrays.fill(s.out, Float.NaN);                        // nothing left over from the WIDE call
+                    Arrays.fill(s.m, Float.NaN);
+                    Exp.block(s, n, shift, path);
+                    assertArrayEquals(expected, Arrays.copyOf(s.out, n), "path " + path + " down to " + low);
+                    checked++;
+                }
             }
         }
-        assertEquals(10, checked);
+        assertEquals(20, checked);
         assertEquals(Exp.NARROW, Exp.path(-10.39f, 0f));
         assertEquals(Exp.MEDIUM, Exp.path(-11f, 0f));
         assertEquals(Exp.MEDIUM, Exp.path(-43.6f, 0f));
@@ -243,6 +248,94 @@ class ExpTest {
             } finally {
                 Parallel.setThreads(threads);
             }
+        }
+    }
+
+    @Test
+    void sumExpShiftedReturnsExpShiftedsSum() {
+        Random rnd = new Random(11);
+        float[] x = new float[3000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * 6);
+        for (boolean plain : new boolean[] {false, true}) {
+            double stored = compute(plain, () -> Exp.expShifted(new float[x.length], x, 0, x.length, 9f));
+            double summed = compute(plain, () -> Exp.sumExpShifted(x, 0, x.length, 9f));
+            assertTrue(stored > 1, "a sum of 3000 terms, some near e^0: " + stored);
+            assertEquals(stored, summed, 0.0, plain ? "plain" : "vector");
+        }
+    }
+
+    @Test
+    void kahanLanesKeepWhatFloatRoundingDrops() {
+        // Lanes 0..4 add 1 and then three terms of e^−16 ≈ 1.1e−7, each below half a float ulp of 1: a plain float
+        // sum drops them, the compensation keeps them. Three whole blocks of 512 and a tail of 5 (not a whole
+        // vector: the tail's own loop). Every other term is e^−97.5, below the floats.
+        int len = 3 * 512 + 5;
+        float shift = 2.5f;
+        float[] x = new float[len];
+        Arrays.fill(x, shift - 100f);
+        for (int lane = 0; lane < 5; lane++) {
+            x[lane] = shift;
+            for (int b = 1; b <= 3; b++) x[b * 512 + lane] = shift - 16f;
+        }
+        double want = 0;
+        for (float xi : x) want += Math.exp((double) xi - shift);
+        for (boolean plain : new boolean[] {false, true}) {
+            double got = compute(plain, () -> Exp.sumExpShifted(x, 0, len, shift));
+            // the terms' own error is ~1e−14 of the total; dropping or doubling one lane's compensation is ~1e−8
+            assertEquals(want, got, 1e-12 * want, plain ? "plain" : "vector");
+        }
+    }
+
+    @Test
+    void aRowOfAtMost512TermsSumsAsSumLanesOfItsTerms() {
+        // the short cross-entropy rows take their sums from sumLanes(terms, null): Exp's lanes must give the same
+        // double. Four accumulators (j mod 4) decide the rounding here: 1 + e^t + e^t + e^t + e^t with e^t ≈ 0.4
+        // ulp(1) is 1 added in one accumulator, 1 + 2^−52 in four ((1 + e) + e) + (e + e).
+        float t = (float) Math.log(0.4 * Math.ulp(1.0));
+        float[] x = {0f, -200f, -200f, -200f, t, t, t, t};
+        for (boolean plain : new boolean[] {false, true}) {
+            float[] y = new float[x.length];
+            double sum = compute(plain, () -> Exp.expShifted(y, x, 0, x.length, 0f));
+            assertEquals(1 + Math.ulp(1.0), sum, 0.0, plain ? "plain" : "vector");
+            assertEquals(Exp.sumLanes(y, null, 0, y.length), sum, 0.0);
+        }
+        Random rnd = new Random(12);
+        for (int len : new int[] {1, 3, 8, 127, 129, 511, 512}) {
+            float[] z = new float[len], y = new float[len];
+            for (int i = 0; i < len; i++) z[i] = (float) (rnd.nextGaussian() * 15 - 20);
+            double sum = compute(false, () -> Exp.expShifted(y, z, 0, len, 0f));
+            assertEquals(Exp.sumLanes(y, null, 0, len), sum, 0.0, "length " + len);
+        }
+    }
+
+    @Test
+    void theReferenceTierTakesMathExpOfTheShiftedArgument() {
+        String before = KernelTier.current();
+        try {
+            KernelTier.select("reference");
+            float[] x = {3f, 1f, -2f, 3f - 80f};
+            float[] y = new float[x.length];
+            double sum = Exp.expShifted(y, x, 0, x.length, 3f), want = 0;
+            for (int i = 0; i < x.length; i++) {
+                double e = Math.exp((double) x[i] - 3f);
+                assertEquals((float) e, y[i], 0f, "e^(" + x[i] + " − 3)");
+                want += e;
+            }
+            assertEquals(want, sum, 0.0);
+            assertEquals(want, Exp.sumExpShifted(x, 0, x.length, 3f), 0.0);
+        } finally {
+            KernelTier.select(before);
+        }
+    }
+
+    /** work's result on the fast tier, with the plain kernels or the Vector API ones; the tier is restored. */
+    private static double compute(boolean plain, java.util.function.DoubleSupplier work) {
+        String before = KernelTier.current();
+        try {
+            KernelTier.select("fast");
+            return plain ? PlainKernels.compute(work::getAsDouble) : work.getAsDouble();
+        } finally {
+            KernelTier.select(before);
         }
     }
 }

@@ -36,7 +36,7 @@ public final class ReferenceCrossEntropy {
             argmax[r] = ignored ? -1 : firstMax(zr);
             if (g == null) continue;
             double coef = ignored ? 0 : mass + 2 * t.zLoss() * rho * logSumExp;
-            for (int j = 0; j < v; j++) g[r * v + j] = (float) (scale[r] * (coef * p[j] - a[j]));
+            for (int j = 0; j < v; j++) g[r * v + j] = ignored ? 0f : (float) (scale[r] * (coef * p[j] - a[j]));
         }
     }
 
