@@ -44,6 +44,16 @@ class OpsEdgeValuesTest {
         assertArrayEquals(new float[] {1, 0, 0, 0, 2, 0, 3, 0, 0}, x.grad().toArray());
     }
 
+    /** As PyTorch: −0 and +0 compare equal, so both are the maximum and share its gradient. */
+    @Test
+    void signedZerosTieForTheMaximum() {
+        Tensor x = Tensor.of(new float[] {0f, -1f, -0f}).requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            x.max().backward();
+        }
+        assertArrayEquals(new float[] {0.5f, 0, 0.5f}, x.grad().toArray());
+    }
+
     @Test
     void reluPassesNoGradientAtZero() {
         Tensor x = Tensor.of(new float[] {-1, 0, 2}).requiresGrad(true);
@@ -97,6 +107,15 @@ class OpsEdgeValuesTest {
         float[] y = Attention.multiHead(q, 0, k, 0, v, 0, 1, 1, false, 0, null).toArray();
         double p0 = 1 / (1 + Math.exp(-780)), p1 = 1 / (1 + Math.exp(-390));
         assertArrayEquals(new float[] {(float) (p0 + 2 * (1 - p0)), (float) (p1 + 2 * (1 - p1))}, y, 1e-6f);
+    }
+
+    /** Scores 12 and −8: the second key's weight is e^−20/(1 + e^−20), which the exponential must get right. */
+    @Test
+    void attentionGivesAFarLowerScoreItsSmallWeight() {
+        Tensor q = Tensor.of(new float[] {1}, 1, 1, 1), k = Tensor.of(new float[] {12, -8}, 1, 2, 1);
+        Tensor v = Tensor.of(new float[] {0, 1}, 1, 2, 1);
+        float y = Attention.multiHead(q, 0, k, 0, v, 0, 1, 1, false, 0, null).item();
+        assertEquals(Math.exp(-20) / (1 + Math.exp(-20)), y, 1e-15);
     }
 
     @Test
