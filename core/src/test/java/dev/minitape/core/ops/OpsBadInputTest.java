@@ -31,6 +31,7 @@ class OpsBadInputTest {
         rejects("reshape", () -> empty.reshape(-1, 0));            // 0 elements fit any size beside a 0
         rejects("reshape", () -> empty.reshape(0, -1));
         assertArrayEquals(new int[] {0, 2}, empty.reshape(0, 2).shape());
+        assertArrayEquals(new int[] {0, 5}, empty.reshape(-1, 5).shape());        // −1 inferred as 0
         assertArrayEquals(new int[] {3, 2}, six.reshape(-1, 2).shape());
         assertArrayEquals(new int[] {1, 1}, one.reshape(-1, 1).shape());
     }
@@ -63,6 +64,7 @@ class OpsBadInputTest {
     @Test
     void indexOpsRejectWhatIsOutOfRange() {
         rejects("gather", () -> Tensor.zeros(0, 3).gather(1, new int[0]));   // no rows to fill: no K to infer
+        rejects("gather", () -> Tensor.zeros(2, 3).gather(1, new int[] {0, 1, 2}));   // 2 rows, 3 indices
         Tensor table = Tensor.randn(rng, 3, 2);
         rejects("embedding", () -> Index.embedding(Tensor.zeros(6), new int[] {0}, -1));
         rejects("embedding", () -> Index.embedding(table, new int[] {0, 3}, -1));
