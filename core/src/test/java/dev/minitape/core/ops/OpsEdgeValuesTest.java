@@ -109,13 +109,39 @@ class OpsEdgeValuesTest {
         assertArrayEquals(new float[] {(float) (p0 + 2 * (1 - p0)), (float) (p1 + 2 * (1 - p1))}, y, 1e-6f);
     }
 
-    /** Scores 12 and −8: the second key's weight is e^−20/(1 + e^−20), which the exponential must get right. */
+    /**
+     * Scores 12 and 63 times −8 (a row long enough for the vectorized exponential): each −8 key's weight is
+     * e^−20/(1 + 63e^−20), which the exponential must get right though the scores' min and max sum to +4.
+     */
     @Test
-    void attentionGivesAFarLowerScoreItsSmallWeight() {
-        Tensor q = Tensor.of(new float[] {1}, 1, 1, 1), k = Tensor.of(new float[] {12, -8}, 1, 2, 1);
-        Tensor v = Tensor.of(new float[] {0, 1}, 1, 2, 1);
+    void attentionGivesFarLowerScoresTheirSmallWeight() {
+        int s = 64;
+        float[] keys = new float[s], values = new float[s];
+        java.util.Arrays.fill(keys, -8f);
+        java.util.Arrays.fill(values, 1f);
+        keys[0] = 12f;
+        values[0] = 0f;
+        Tensor q = Tensor.of(new float[] {1}, 1, 1, 1), k = Tensor.of(keys, 1, s, 1), v = Tensor.of(values, 1, s, 1);
         float y = Attention.multiHead(q, 0, k, 0, v, 0, 1, 1, false, 0, null).item();
-        assertEquals(Math.exp(-20) / (1 + Math.exp(-20)), y, 1e-15);
+        double low = (s - 1) * Math.exp(-20);
+        assertEquals(low / (1 + low), y, 1e-12);
+    }
+
+    /** Layer norm with γ and without β is x̂·γ (β = 0). */
+    @Test
+    void layerNormWithGammaAndNoBetaIsXhatTimesGamma() {
+        Tensor x = Tensor.randn(rng, 3, 5), g = Tensor.randn(rng, 5);
+        assertArrayEquals(Norm.layerNorm(x, g, Tensor.zeros(5), 1e-5f).toArray(), Norm.layerNorm(x, g, null, 1e-5f).toArray());
+    }
+
+    /** A NaN maximum: the NaNs hold it and share its gradient. */
+    @Test
+    void aNaNMaximumSharesItsGradientAmongTheNaNs() {
+        Tensor x = Tensor.of(new float[] {Float.NaN, 1f, Float.NaN, 1f}).requiresGrad(true);
+        try (Tape tape = Tape.start()) {
+            x.max().backward();
+        }
+        assertArrayEquals(new float[] {0.5f, 0, 0.5f, 0}, x.grad().toArray());
     }
 
     @Test
