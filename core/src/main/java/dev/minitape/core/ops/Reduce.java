@@ -82,9 +82,10 @@ public final class Reduce {
         float y = best;
         return Tape.record("max", new Tensor(new float[] {y}), dy -> {
             float[] dx = x.gradData();
+            boolean nan = Float.isNaN(y);                 // then the NaNs hold it; else what equals it (−0 == +0)
             int ties = 0;
-            for (float v : xs) if (Float.compare(v, y) == 0) ties++;
-            for (int i = 0; i < xs.length; i++) if (Float.compare(xs[i], y) == 0) dx[i] += dy[0] / ties;
+            for (float v : xs) if (nan ? Float.isNaN(v) : v == y) ties++;
+            for (int i = 0; i < xs.length; i++) if (nan ? Float.isNaN(xs[i]) : xs[i] == y) dx[i] += dy[0] / ties;
         }, x);
     }
 

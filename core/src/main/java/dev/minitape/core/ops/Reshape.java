@@ -28,7 +28,7 @@ public final class Reshape {
             else known *= s[i];
         }
         if (unknown >= 0 && known > 0 && x.numel() % known == 0) s[unknown] = x.numel() / known;
-        if (Shape.numel(s) != x.numel() || unknown >= 0 && known == 0) {
+        if (unknown >= 0 && s[unknown] < 0 || Shape.numel(s) != x.numel()) {   // -1 left: no size fits it
             throw new IllegalArgumentException("reshape: cannot view shape " + Shape.str(x.shape()) + " (" + x.numel()
                     + " elements) as " + Shape.str(newShape));
         }

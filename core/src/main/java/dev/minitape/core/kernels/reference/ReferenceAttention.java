@@ -22,7 +22,7 @@ public final class ReferenceAttention {
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 double[][] qh = head(q, b, t, h, hd), kh = head(k, b, s, h, hd), vh = head(v, b, s, h, hd);
-                double[][] scores = times(qh, transpose(kh));
+                double[][] scores = times(qh, transpose(kh), s);
                 for (int i = 0; i < t; i++) {
                     for (int j = 0; j < s; j++) {
                         boolean hidden = (causal && j > past + i) || (keyPad != null && keyPad[b * s + j] != 0f);
@@ -31,7 +31,7 @@ public final class ReferenceAttention {
                     scores[i] = ReferenceSoftmax.probabilities(scores[i]);          // now row i of P
                     for (int j = 0; j < s; j++) p[((b * heads + h) * t + i) * s + j] = (float) scores[i][j];
                 }
-                double[][] out = times(scores, vh);
+                double[][] out = times(scores, vh, hd);
                 for (int i = 0; i < t; i++) {
                     for (int d = 0; d < hd; d++) y[(b * t + i) * heads * hd + h * hd + d] = (float) out[i][d];
                 }
@@ -49,15 +49,15 @@ public final class ReferenceAttention {
                 for (int i = 0; i < t; i++) {
                     for (int j = 0; j < s; j++) probs[i][j] = p[((b * heads + h) * t + i) * s + j];
                 }
-                double[][] dProbs = times(g, transpose(vh)), dScores = new double[t][s];
+                double[][] dProbs = times(g, transpose(vh), s), dScores = new double[t][s];
                 for (int i = 0; i < t; i++) {
                     double rowDot = 0;
                     for (int j = 0; j < s; j++) rowDot += probs[i][j] * dProbs[i][j];
                     for (int j = 0; j < s; j++) dScores[i][j] = probs[i][j] * (dProbs[i][j] - rowDot) * scale;
                 }
-                if (dv != null) addInto(dv, b, s, h, hd, times(transpose(probs), g));
-                if (dq != null) addInto(dq, b, t, h, hd, times(dScores, kh));
-                if (dk != null) addInto(dk, b, s, h, hd, times(transpose(dScores), qh));
+                if (dv != null) addInto(dv, b, s, h, hd, times(transpose(probs), g, hd));
+                if (dq != null) addInto(dq, b, t, h, hd, times(dScores, kh, hd));
+                if (dk != null) addInto(dk, b, s, h, hd, times(transpose(dScores), qh, hd));
             }
         }
     }
@@ -78,8 +78,9 @@ public final class ReferenceAttention {
         }
     }
 
-    private static double[][] times(double[][] x, double[][] y) {
-        double[][] out = new double[x.length][y.length == 0 ? 0 : y[0].length];
+    /** x·y with {@code cols} columns, said rather than read off y, which has no row to read it from when x has no column (hd = 0). */
+    private static double[][] times(double[][] x, double[][] y, int cols) {
+        double[][] out = new double[x.length][cols];
         for (int i = 0; i < out.length; i++) {
             for (int j = 0; j < out[i].length; j++) {
                 for (int l = 0; l < y.length; l++) out[i][j] += x[i][l] * y[l][j];

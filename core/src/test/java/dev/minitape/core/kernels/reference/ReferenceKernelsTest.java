@@ -340,6 +340,155 @@ class ReferenceKernelsTest {
         }
     }
 
+    /** Under the reference tier an entry point's result is its twin's, bit for bit: the twin itself ran. */
+    private static void assertTwinRan(float[] viaEntryPoint, float[] twin, String what) {
+        for (int i = 0; i < twin.length; i++) {
+            assertEquals(Float.floatToRawIntBits(twin[i]), Float.floatToRawIntBits(viaEntryPoint[i]), what + " [" + i + "]");
+        }
+    }
+
+    @Test
+    void theReferenceTierHandsEachKernelToItsTwin() {
+        Random rnd = new Random(8);
+        String before = KernelTier.current();
+        try {
+            KernelTier.select("reference");
+            int outer = 3, len = 37, inner = 2, size = outer * len * inner;
+            float[] x = gaussian(rnd, size, 3), dy = gaussian(rnd, size, 1);
+            for (boolean log : new boolean[] {false, true}) {
+                float[] y = new float[size], twin = new float[size], dx = new float[size], dxTwin = new float[size];
+                SoftmaxKernel.forward(y, x, outer, len, inner, log);
+                ReferenceSoftmax.forward(twin, x, outer, len, inner, log);
+                assertTwinRan(y, twin, "softmax " + log);
+                SoftmaxKernel.backward(dx, dy, y, outer, len, inner, log);
+                ReferenceSoftmax.backward(dxTwin, dy, y, outer, len, inner, log);
+                assertTwinRan(dx, dxTwin, "softmax backward " + log);
+            }
+            int n = 3, c = 45;
+            float[] lx = gaussian(rnd, n * c, 2), gamma = gaussian(rnd, c, 1), beta = gaussian(rnd, c, 1), ldy = gaussian(rnd, n * c, 1);
+            float[] y = new float[n * c], mean = new float[n], rstd = new float[n];
+            float[] twin = new float[n * c], twinMean = new float[n], twinRstd = new float[n];
+            LayerNormKernel.forward(y, mean, rstd, lx, gamma, beta, n, c, 1e-5f);
+            ReferenceLayerNorm.forward(twin, twinMean, twinRstd, lx, gamma, beta, n, c, 1e-5f);
+            assertTwinRan(concat(y, mean, rstd), concat(twin, twinMean, twinRstd), "layer norm");
+            float[] dx = new float[n * c], dg = new float[c], db = new float[c];
+            float[] dxTwin = new float[n * c], dgTwin = new float[c], dbTwin = new float[c];
+            LayerNormKernel.backward(dx, dg, db, ldy, lx, mean, rstd, gamma, n, c);
+            ReferenceLayerNorm.backward(dxTwin, dgTwin, dbTwin, ldy, lx, mean, rstd, gamma, n, c);
+            assertTwinRan(concat(dx, dg, db), concat(dxTwin, dgTwin, dbTwin), "layer norm backward");
+            int batch = 2, heads = 2, hd = 7, t = 9, ac = heads * hd;
+            Rows q = new Rows(gaussian(rnd, batch * t * ac, 1), 0, ac), k = new Rows(gaussian(rnd, batch * t * ac, 1), 0, ac);
+            Rows v = new Rows(gaussian(rnd, batch * t * ac, 1), 0, ac);
+            float[] ay = new float[batch * t * ac], p = new float[batch * heads * t * t];
+            float[] ayTwin = new float[ay.length], pTwin = new float[p.length];
+            AttentionKernel.forward(ay, p, q, k, v, batch, t, t, heads, hd, 0, true, null, 0.3f);
+            ReferenceAttention.forward(ayTwin, pTwin, q, k, v, batch, t, t, heads, hd, 0, true, null, 0.3f);
+            assertTwinRan(concat(ay, p), concat(ayTwin, pTwin), "attention");
+            float[] ady = gaussian(rnd, ay.length, 1), dq = new float[ay.length], dqTwin = new float[ay.length];
+            AttentionKernel.backward(new Rows(dq, 0, ac), null, null, ady, p, q, k, v, batch, t, t, heads, hd, 0, true, 0.3f);
+            ReferenceAttention.backward(new Rows(dqTwin, 0, ac), null, null, ady, p, q, k, v, batch, t, t, heads, hd, 0, true, 0.3f);
+            assertTwinRan(dq, dqTwin, "attention backward");
+        } finally {
+            KernelTier.select(before);
+        }
+    }
+
+    /** Layer norm without γ and β is x̂ itself, in both tiers, and so is its gradient's γ-free form. */
+    @Test
+    void layerNormWithoutGammaOrBetaAgrees() {
+        Random rnd = new Random(9);
+        int n = 4, c = 13;
+        float[] x = gaussian(rnd, n * c, 2), dy = gaussian(rnd, n * c, 1);
+        float[][] stats = new float[2][];
+        float[][] y = bothTiers(reference -> {
+            float[] out = new float[n * c], mean = new float[n], rstd = new float[n];
+            LayerNormKernel.forward(out, mean, rstd, x, null, null, n, c, 1e-5f);
+            stats[0] = mean;
+            stats[1] = rstd;
+            return out;
+        });
+        assertClose(y, 1e-5, "layer norm without γ, β");
+        for (int r = 0; r < n; r++) {
+            double m = 0, ss = 0;
+            for (int j = 0; j < c; j++) m += y[1][r * c + j] / c;
+            for (int j = 0; j < c; j++) ss += (y[1][r * c + j] - m) * (y[1][r * c + j] - m) / c;
+            assertEquals(0, m, 1e-6, "row " + r + " mean");
+            assertEquals(1, ss, 1e-4, "row " + r + " variance");                 // ε = 1e−5 shrinks it by ~1e−5/σ²
+        }
+        float[][] grads = bothTiers(reference -> {
+            float[] dx = new float[n * c];
+            LayerNormKernel.backward(dx, null, null, dy, x, stats[0], stats[1], null, n, c);
+            return dx;
+        });
+        assertClose(grads, 1e-5, "layer norm backward without γ");
+    }
+
+    /** A row of only −∞ (every key hidden) has probabilities 0 and a log-sum-exp of −∞, not NaN. */
+    @Test
+    void anAllMinusInfinityRowHasNoMassAndLogSumExpMinusInfinity() {
+        double[] row = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        assertArrayEquals(new double[2], ReferenceSoftmax.probabilities(row));
+        assertEquals(Double.NEGATIVE_INFINITY, ReferenceSoftmax.logSumExp(row));
+        assertArrayEquals(new double[] {1, 0}, ReferenceSoftmax.probabilities(new double[] {800, -800}));
+        assertEquals(800 + Math.log1p(Math.exp(-1)), ReferenceSoftmax.logSumExp(new double[] {800, 799}), 1e-12);
+    }
+
+    /**
+     * A row far from 0 whose mean is not a double: the variance is the mean of squared deviations from that
+     * mean, exact to double rounding (Σx² − c·μ² would lose about 2% here to the rounding of μ).
+     */
+    @Test
+    void referenceLayerNormOfARowFarFromZero() {
+        float[] x = {1e9f, 1e9f + 64, 1e9f + 192}, y = new float[3], mean = new float[1], rstd = new float[1];
+        ReferenceLayerNorm.forward(y, mean, rstd, x, null, null, 1, 3, 0f);
+        double mu = (3e9 + 256) / 3, d0 = -256.0 / 3, d1 = -64.0 / 3, d2 = 320.0 / 3;
+        double var = (d0 * d0 + d1 * d1 + d2 * d2) / 3;
+        assertEquals((float) mu, mean[0]);
+        assertEquals(1 / Math.sqrt(var), rstd[0], 1e-7 / Math.sqrt(var));
+        assertArrayEquals(new float[] {(float) (d0 / Math.sqrt(var)), (float) (d1 / Math.sqrt(var)), (float) (d2 / Math.sqrt(var))}, y, 1e-6f);
+    }
+
+    /** No keys (S = 0): nothing to attend to, so Y and every gradient stay 0, in both tiers. */
+    @Test
+    void attentionOverNoKeysLeavesZeros() {
+        int batch = 2, heads = 2, hd = 3, t = 2, c = heads * hd;
+        float[] qs = gaussian(new Random(10), batch * t * c, 1), dy = gaussian(new Random(11), batch * t * c, 1);
+        float[][] both = bothTiers(reference -> {
+            float[] y = new float[batch * t * c], dq = new float[y.length];
+            Rows q = new Rows(qs, 0, c), none = new Rows(new float[0], 0, c);
+            AttentionKernel.forward(y, new float[0], q, none, none, batch, t, 0, heads, hd, 0, false, null, 0.5f);
+            AttentionKernel.backward(new Rows(dq, 0, c), none, none, dy, new float[0], q, none, none, batch, t, 0, heads, hd, 0,
+                    false, 0.5f);
+            return concat(y, dq);
+        });
+        assertArrayEquals(new float[2 * batch * t * c], both[0]);
+        assertArrayEquals(new float[2 * batch * t * c], both[1]);
+    }
+
+    @Test
+    void referenceExpSubtractsItsShift() {
+        float[] x = {3f, 1f}, y = new float[2];
+        double sum = ReferenceExp.expShifted(y, x, 0, 2, 3f);
+        assertArrayEquals(new float[] {1f, (float) Math.exp(-2)}, y);
+        assertEquals(1 + Math.exp(-2), sum, 1e-15);
+    }
+
+    /** Heads of width 0: every score is 0, so each query spreads its weight evenly over the keys it sees. */
+    @Test
+    void attentionHeadsOfWidthZeroWeighKeysEvenly() {
+        int batch = 1, heads = 2, t = 2, s = 3;
+        float[][] p = bothTiers(reference -> {
+            float[] y = new float[0], probs = new float[batch * heads * t * s];
+            AttentionKernel.forward(y, probs, new Rows(new float[0], 0, 0), new Rows(new float[0], 0, 0),
+                    new Rows(new float[0], 0, 0), batch, t, s, heads, 0, 1, true, null, 1f);
+            return probs;
+        });
+        float h = 1f / 2, th = 1f / 3;
+        float[] expected = {h, h, 0, th, th, th, h, h, 0, th, th, th};
+        assertArrayEquals(expected, p[0], 1e-6f);
+        assertArrayEquals(expected, p[1], 1e-7f);
+    }
+
     private static float[] concat(float[]... parts) {
         float[] all = new float[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
         int at = 0;
