@@ -42,4 +42,17 @@ class TanhTest {
         assertEquals(-t[7], t[8]);
         assertEquals(0f, t[9], 1e-37f);
     }
+
+    @Test
+    void everyLengthAroundItsBlockOf512IsComputedWhole() {
+        // lengths one short of, at and one past a block boundary: the last (partial or full) block is computed, none past it
+        for (int n : new int[] {1, 511, 512, 513, 1023, 1024, 1025}) {
+            float[] u = new float[n], t = new float[n + 1];
+            for (int i = 0; i < n; i++) u[i] = (i % 7 - 3) * 0.37f;
+            t[n] = 42f;                                                 // past the end: must stay as it is
+            Tanh.apply(t, u, n);
+            for (int i = 0; i < n; i++) assertEquals(Math.tanh(u[i]), t[i], 3 * Math.ulp(1f), "n " + n + " [" + i + "]");
+            assertEquals(42f, t[n], "n " + n + ": nothing written past the end");
+        }
+    }
 }

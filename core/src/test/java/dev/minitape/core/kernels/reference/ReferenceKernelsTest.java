@@ -65,6 +65,7 @@ class ReferenceKernelsTest {
         try {
             KernelTier.select("reference");
             assertTrue(KernelTier.reference());
+            assertEquals("reference", KernelTier.current());
             KernelTier.select("fast");
             assertEquals("fast", KernelTier.current());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelTier.select("slow"));
@@ -388,6 +389,10 @@ class ReferenceKernelsTest {
             AttentionKernel.backward(new Rows(dq, 0, ac), null, null, ady, p, q, k, v, batch, t, t, heads, hd, 0, true, 0.3f);
             ReferenceAttention.backward(new Rows(dqTwin, 0, ac), null, null, ady, p, q, k, v, batch, t, t, heads, hd, 0, true, 0.3f);
             assertTwinRan(dq, dqTwin, "attention backward");
+            float[] u = gaussian(rnd, 100, 4), th = new float[u.length], thTwin = new float[u.length];
+            Tanh.apply(th, u, u.length);
+            ReferenceTanh.apply(thTwin, u, u.length);
+            assertTwinRan(th, thTwin, "tanh");
         } finally {
             KernelTier.select(before);
         }
