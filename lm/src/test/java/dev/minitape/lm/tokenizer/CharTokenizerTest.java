@@ -125,29 +125,26 @@ class CharTokenizerTest {
 
     @Test
     void theFileListsTheCodePoints(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("chars.json");
-        CharTokenizer.fit("abc😀").save(file);
-        assertEquals("""
-                {
-                  "type": "char",
-                  "version": 1,
-                  "codePoints": [97, 98, 99, 128512]
-                }
-                """, Files.readString(file));
+        assertEquals(charFile("[97, 98, 99, 128512]"), savedText(dir, "abc😀"));
     }
 
     @Test
     void theFileListsSixteenCodePointsALine(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("chars.json");
-        CharTokenizer.fit("abcdefghijklmnopqrstuvwxyz0123456789").save(file);
-        assertEquals("""
-                {
-                  "type": "char",
-                  "version": 1,
-                  "codePoints": [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102,
+        assertEquals(charFile("""
+                [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102,
                     103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118,
-                    119, 120, 121, 122]
-                }
-                """, Files.readString(file));
+                    119, 120, 121, 122]"""), savedText(dir, "abcdefghijklmnopqrstuvwxyz0123456789"));
+    }
+
+    /** The text of the file a char tokenizer fitted on {@code text} saves. */
+    private static String savedText(Path dir, String text) throws IOException {
+        Path file = dir.resolve("chars.json");
+        CharTokenizer.fit(text).save(file);
+        return Files.readString(file);
+    }
+
+    /** A char tokenizer file whose code points are {@code codePoints}, as JSON. */
+    private static String charFile(String codePoints) {
+        return "{\n  \"type\": \"char\",\n  \"version\": 1,\n  \"codePoints\": " + codePoints + "\n}\n";
     }
 }

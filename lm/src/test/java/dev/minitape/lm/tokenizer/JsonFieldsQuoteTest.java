@@ -12,9 +12,7 @@ class JsonFieldsQuoteTest {
 
     @Test
     void printableTextIsShownAsItIs() {
-        assertEquals("\"word piece\"", JsonFields.quote("word piece"));
-        assertEquals("\"😀 café 😀\"", JsonFields.quote("😀 café 😀"));
-        assertEquals("\"\"", JsonFields.quote(""));
+        for (String text : new String[] {"word piece", "😀 café 😀", ""}) assertEquals('"' + text + '"', JsonFields.quote(text));
     }
 
     @Test

@@ -81,8 +81,7 @@ class TokenizerLoadTest {
     void fieldsOfTheWrongKindAreNamed() {
         assertProblem(String.format(BPE, "[97, 97, 256, 98]"),
                 "field \"merges\" must be an array of [left, right] pairs, got an array of numbers");
-        assertProblem(String.format(BPE, "[[97, 97], [256, 98, 3]]"),
-                "element 1 of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column 85");
+        assertProblem(String.format(BPE, "[[97, 97], [256, 98, 3]]"), notAPair(1, 85));
         assertProblem(String.format(BPE, "[[97, 97], 3]"), "element 1 of field \"merges\" is a whole number but the"
                 + " elements before it are pairs; an array holds one kind");
         assertProblem(String.format(CHAR, "[97, 98.5]"),
@@ -106,10 +105,13 @@ class TokenizerLoadTest {
 
     @Test
     void aPairMustHoldTwoWholeNumbers() {
-        assertProblem(String.format(BPE, "[[97, \"b\"]]"),
-                "element 0 of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column 70");
-        assertProblem(String.format(BPE, "[[97, 97], [98]]"),
-                "element 1 of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column 78");
+        assertProblem(String.format(BPE, "[[97, \"b\"]]"), notAPair(0, 70));
+        assertProblem(String.format(BPE, "[[97, 97], [98]]"), notAPair(1, 78));
+    }
+
+    /** The message for a merges element that is not a pair of two whole numbers, where the parser found it. */
+    private static String notAPair(int element, int column) {
+        return "element " + element + " of field \"merges\" must be a pair [left, right] of two whole numbers at line 1, column " + column;
     }
 
     @Test

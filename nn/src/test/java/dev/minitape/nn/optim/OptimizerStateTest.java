@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minitape.nn.Parameter;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.DynamicTest;
@@ -161,20 +161,21 @@ class OptimizerStateTest {
         assertTrue(e2.getMessage().startsWith("AdamW.loadState: the state has no 'lin.weight.max_exp_avg_sq'"), e2.getMessage());
     }
 
+    /** The message with which a fresh AdamW refuses a two-step state whose metadata {@code edit} changed. */
+    private static String refusalOfEdited(Consumer<Map<String, String>> edit) {
+        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
+        Map<String, String> meta = new LinkedHashMap<>(s.metadata());
+        edit.accept(meta);
+        return assertThrows(IllegalArgumentException.class,
+                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta))).getMessage();
+    }
+
     @Test
     void missingMetadataAndBadNumbersAreNamed() {
-        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
-        Map<String, String> meta = new HashMap<>(s.metadata());
-        meta.remove("step_count");
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
-        assertTrue(e.getMessage().startsWith("OptimizerState: metadata has no 'step_count'"), e.getMessage());
-
-        meta.put("step_count", "2");
-        meta.put("lin.bias.step", "two");
-        var e2 = assertThrows(IllegalArgumentException.class,
-                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
-        assertEquals("AdamW.loadState: 'lin.bias.step' must be an integer >= 1, got 'two'", e2.getMessage());
+        String noStepCount = refusalOfEdited(meta -> meta.remove("step_count"));
+        assertTrue(noStepCount.startsWith("OptimizerState: metadata has no 'step_count'"), noStepCount);
+        assertEquals("AdamW.loadState: 'lin.bias.step' must be an integer >= 1, got 'two'",
+                refusalOfEdited(meta -> meta.put("lin.bias.step", "two")));
     }
 
     @Test
@@ -222,21 +223,13 @@ class OptimizerStateTest {
 
     @Test
     void aSavedLrThatNoOptimizerAcceptsIsRefused() {
-        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
-        Map<String, String> meta = new LinkedHashMap<>(s.metadata());
-        meta.put("group.0.lr", "-0.1");
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
-        assertEquals("AdamW.loadState: group.0.lr: lr must be finite and >= 0, got -0.1", e.getMessage());
+        assertEquals("AdamW.loadState: group.0.lr: lr must be finite and >= 0, got -0.1",
+                refusalOfEdited(meta -> meta.put("group.0.lr", "-0.1")));
     }
 
     @Test
     void buffersWithoutTheirStepCountAreRefused() {
-        OptimizerState s = adamWAfterTwoSteps(twoParams(), false).state();
-        Map<String, String> meta = new LinkedHashMap<>(s.metadata());
-        meta.remove("lin.bias.step");
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> AdamW.builder().build(twoParams()).loadState(new OptimizerState(s.tensors(), meta)));
-        assertEquals("AdamW.loadState: 'lin.bias.exp_avg' is present but 'lin.bias.step' is not", e.getMessage());
+        assertEquals("AdamW.loadState: 'lin.bias.exp_avg' is present but 'lin.bias.step' is not",
+                refusalOfEdited(meta -> meta.remove("lin.bias.step")));
     }
 }

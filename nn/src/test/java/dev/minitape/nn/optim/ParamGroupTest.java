@@ -93,18 +93,6 @@ class ParamGroupTest {
     }
 
     @Test
-    void badGroupOptionsAreNamed() {
-        ParamGroup g = ParamGroup.of(gptLike());
-        assertEquals("ParamGroup.withLr: lr must be finite and >= 0, got -1.0",
-                assertThrows(IllegalArgumentException.class, () -> g.withLr(-1)).getMessage());
-        assertEquals("ParamGroup.decayAndNoDecay: weight decay must be finite and >= 0, got -0.1",
-                assertThrows(IllegalArgumentException.class, () -> ParamGroup.decayAndNoDecay(gptLike(), -0.1)).getMessage());
-        AdamW opt = AdamW.builder().build(gptLike());
-        assertEquals("AdamW.setLr: lr must be finite and >= 0, got Infinity",
-                assertThrows(IllegalArgumentException.class, () -> opt.setLr(Double.POSITIVE_INFINITY)).getMessage());
-    }
-
-    @Test
     void gpt2sPositionTableIsAnEmbedding() {
         assertTrue(ParamGroup.looksLikeEmbedding("transformer.wpe.weight"));
     }
@@ -118,15 +106,22 @@ class ParamGroupTest {
     }
 
     @Test
-    void badGroupWeightDecayAndLrAreNamed() {
+    void badGroupOptionsAreNamed() {
         ParamGroup g = ParamGroup.of(gptLike());
-        assertEquals("ParamGroup.withWeightDecay: weight decay must be finite and >= 0, got -0.1",
-                assertThrows(IllegalArgumentException.class, () -> g.withWeightDecay(-0.1)).getMessage());
+        assertEquals("ParamGroup.withLr: lr must be finite and >= 0, got -1.0", refusal(() -> g.withLr(-1)));
+        assertEquals("ParamGroup.withWeightDecay: weight decay must be finite and >= 0, got -0.1", refusal(() -> g.withWeightDecay(-0.1)));
         assertEquals("ParamGroup.withWeightDecay: weight decay must be finite and >= 0, got Infinity",
-                assertThrows(IllegalArgumentException.class, () -> g.withWeightDecay(Double.POSITIVE_INFINITY)).getMessage());
-        ParamGroup own = AdamW.builder().build(gptLike()).groups().get(0);
-        assertEquals("ParamGroup.setLr: lr must be finite and >= 0, got -1.0",
-                assertThrows(IllegalArgumentException.class, () -> own.setLr(-1)).getMessage());
+                refusal(() -> g.withWeightDecay(Double.POSITIVE_INFINITY)));
+        assertEquals("ParamGroup.decayAndNoDecay: weight decay must be finite and >= 0, got -0.1",
+                refusal(() -> ParamGroup.decayAndNoDecay(gptLike(), -0.1)));
+        AdamW opt = AdamW.builder().build(gptLike());
+        assertEquals("AdamW.setLr: lr must be finite and >= 0, got Infinity", refusal(() -> opt.setLr(Double.POSITIVE_INFINITY)));
+        ParamGroup own = opt.groups().get(0);
+        assertEquals("ParamGroup.setLr: lr must be finite and >= 0, got -1.0", refusal(() -> own.setLr(-1)));
+    }
+
+    private static String refusal(org.junit.jupiter.api.function.Executable call) {
+        return assertThrows(IllegalArgumentException.class, call).getMessage();
     }
 
     @Test
