@@ -82,11 +82,15 @@ public final class Reduce {
         float y = best;
         return Tape.record("max", new Tensor(new float[] {y}), dy -> {
             float[] dx = x.gradData();
-            boolean nan = Float.isNaN(y);                 // then the NaNs hold it; else what equals it (−0 == +0)
             int ties = 0;
-            for (float v : xs) if (nan ? Float.isNaN(v) : v == y) ties++;
-            for (int i = 0; i < xs.length; i++) if (nan ? Float.isNaN(xs[i]) : xs[i] == y) dx[i] += dy[0] / ties;
+            for (float v : xs) if (holdsMax(v, y)) ties++;
+            for (int i = 0; i < xs.length; i++) if (holdsMax(xs[i], y)) dx[i] += dy[0] / ties;
         }, x);
+    }
+
+    /** Whether v ties for the maximum: equal to it (−0 == +0), or a NaN when the maximum is NaN. */
+    private static boolean holdsMax(float v, float max) {
+        return Float.isNaN(max) ? Float.isNaN(v) : v == max;
     }
 
     /** y[o, i] = max_d x[o, d, i]; dx[o, argmax, i] += dy[o, i] (the first maximum, as PyTorch's max(dim)). */
